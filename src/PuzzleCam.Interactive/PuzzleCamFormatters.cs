@@ -1,0 +1,6 @@
+namespace PuzzleCam.Interactive;
+
+public static class PuzzleCamFormatters
+{
+    public static void Load() { }
+}
