@@ -1,1 +1,17 @@
-return 0;
+using System.CommandLine;
+using PuzzleCam.Cli.CommandLine;
+using PuzzleCam.Cli.Commands;
+
+namespace PuzzleCam.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => CliApp.Run(BuildRoot(), args);
+
+    internal static RootCommand BuildRoot() => new("puzzlecam: Puzzle-CAM weakly-supervised semantic segmentation, every stage of the reference pipeline.")
+    {
+        InfoCommand.Create(),
+        DataCommands.CheckData(),
+        DataCommands.MakeTrainAug(),
+    };
+}
