@@ -1,4 +1,3 @@
-using PuzzleCam.Data;
 using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Transforms;
