@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using PuzzleCam.Data.Transforms;
 
 namespace PuzzleCam.Data.Loading;
@@ -121,17 +122,22 @@ public sealed class BatchLoader<TSample, TBatch>
         }
     }
 
-    /// <summary>The samples of one batch and the signal that all of them are loaded.</summary>
+    /// <summary>The samples of one batch and the signal that all of them are loaded (or that one failed).</summary>
     private sealed class Slot(long epoch, int[] indices)
     {
         public long Epoch { get; } = epoch;
         public int[] Indices { get; } = indices;
         public TSample[] Samples { get; } = new TSample[indices.Length];
-        public TaskCompletionSource Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public ManualResetEventSlim Ready { get; } = new(false);
         public int Remaining = indices.Length;
+        public Exception? Error;
 
         // Lets the samples go once collated, so they are not kept alive while the caller trains on the batch.
-        public void Release() => Array.Clear(Samples);
+        public void Release()
+        {
+            Array.Clear(Samples);
+            Ready.Dispose();
+        }
     }
 
     /// <summary>Maps a global batch number to its epoch and sample indices, keeping the current epoch's order.</summary>
@@ -155,44 +161,51 @@ public sealed class BatchLoader<TSample, TBatch>
     }
 
     /// <summary>The worker threads and their job queue; disposing stops them and waits until they have exited.</summary>
+    /// <remarks>
+    /// Workers are dedicated threads that block synchronously on the queue and signal batches through events, so loading
+    /// never waits for a free thread-pool thread (a training step or a busy test run can hold them all).
+    /// </remarks>
     private sealed class Pump : IDisposable
     {
         private readonly BatchLoader<TSample, TBatch> _loader;
         private readonly CancellationTokenSource _stop;
-        private readonly Channel<(Slot Slot, int Position)> _jobs;
-        private readonly Task[] _workers;
+        // Unbounded in type, bounded in practice: only the consumer's window of batches is ever enqueued.
+        private readonly BlockingCollection<(Slot Slot, int Position)> _jobs = new(new ConcurrentQueue<(Slot, int)>());
+        private readonly Thread[] _workers;
 
         public Pump(BatchLoader<TSample, TBatch> loader, CancellationToken cancellationToken)
         {
             _loader = loader;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            // Unbounded in type, bounded in practice: only the consumer's window of batches is ever enqueued.
-            _jobs = Channel.CreateUnbounded<(Slot, int)>(new UnboundedChannelOptions { SingleWriter = true });
-            _workers = new Task[loader.Options.Workers];
+            _workers = new Thread[loader.Options.Workers];
             for (int w = 0; w < _workers.Length; w++)
-                _workers[w] = Task.Factory.StartNew(Work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            {
+                // Background threads, so a load stuck in I/O cannot keep the process alive after the consumer is gone.
+                _workers[w] = new Thread(Work) { IsBackground = true, Name = $"PuzzleCam loader {w}" };
+                _workers[w].Start();
+            }
         }
 
         public void Enqueue(Slot slot)
         {
-            for (int i = 0; i < slot.Indices.Length; i++) _jobs.Writer.TryWrite((slot, i));
+            for (int i = 0; i < slot.Indices.Length; i++) _jobs.Add((slot, i));
         }
 
-        public void WaitFor(Slot slot) => slot.Loaded.Task.WaitAsync(_stop.Token).GetAwaiter().GetResult();
+        public void WaitFor(Slot slot)
+        {
+            slot.Ready.Wait(_stop.Token);
+            if (slot.Error is { } error) ExceptionDispatchInfo.Throw(error);
+        }
 
         private void Work()
         {
             var token = _stop.Token;
-            var reader = _jobs.Reader;
             try
             {
-                while (reader.WaitToReadAsync(token).AsTask().GetAwaiter().GetResult())
+                foreach (var (slot, position) in _jobs.GetConsumingEnumerable(token))
                 {
-                    while (reader.TryRead(out var job))
-                    {
-                        token.ThrowIfCancellationRequested();
-                        Load(job.Slot, job.Position);
-                    }
+                    token.ThrowIfCancellationRequested();
+                    Load(slot, position);
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -203,24 +216,25 @@ public sealed class BatchLoader<TSample, TBatch>
 
         private void Load(Slot slot, int position)
         {
-            if (slot.Loaded.Task.IsCompleted) return;  // a sample of this batch already failed
+            if (Volatile.Read(ref slot.Error) is not null) return;
             try
             {
                 int index = slot.Indices[position];
                 slot.Samples[position] = _loader._loadSample(index, SampleStream(_loader.Options.Seed, slot.Epoch, index));
-                if (Interlocked.Decrement(ref slot.Remaining) == 0) slot.Loaded.TrySetResult();
+                if (Interlocked.Decrement(ref slot.Remaining) == 0) slot.Ready.Set();
             }
             catch (Exception e)
             {
-                slot.Loaded.TrySetException(e);
+                if (Interlocked.CompareExchange(ref slot.Error, e, null) is null) slot.Ready.Set();
             }
         }
 
         public void Dispose()
         {
             _stop.Cancel();
-            _jobs.Writer.TryComplete();
-            Task.WaitAll(_workers);
+            _jobs.CompleteAdding();
+            foreach (var worker in _workers) worker.Join();
+            _jobs.Dispose();
             _stop.Dispose();
         }
     }
