@@ -14,8 +14,8 @@ namespace PuzzleCam.Data.Loading;
 /// worker count yields the same batches in the same order.</para>
 /// <para>Memory: the consumer keeps a window of <see cref="BatchLoaderOptions.PrefetchBatches"/> batches; the next batch is
 /// scheduled only after one has been collated, so at most that many batches of samples are ever alive.</para>
-/// <para>Collation runs on the consuming thread, so tensors it creates join the caller's dispose scope (TorchSharp's
-/// scopes are per thread). Breaking out of the enumeration, disposing it, or cancelling the token stops the workers,
+/// <para>Collation runs on the consuming thread inside <c>MoveNext</c>, so tensors it creates join the caller's dispose
+/// scope (TorchSharp's scopes are per thread): open the iteration's scope, then advance the enumerator. Breaking out of the enumeration, disposing it, or cancelling the token stops the workers,
 /// and the enumerator's disposal waits for them to finish before it returns.</para>
 /// </remarks>
 public sealed class BatchLoader<TSample, TBatch>

@@ -116,11 +116,28 @@ public static class PilResize
             {
                 var weights = kernel.Weights(xx);
                 int start = kernel.First[xx] * channels;
+                int at = dst + xx * channels;
+                if (channels == 3)
+                {
+                    // RGB, the common case: one walk over the taps for all three channels.
+                    int r = 1 << (PrecisionBits - 1), g = r, b = r;
+                    for (int i = 0; i < weights.Length; i++)
+                    {
+                        int w = weights[i], o = start + i * 3;
+                        r += src[o] * w;
+                        g += src[o + 1] * w;
+                        b += src[o + 2] * w;
+                    }
+                    output[at] = Clip8(r);
+                    output[at + 1] = Clip8(g);
+                    output[at + 2] = Clip8(b);
+                    continue;
+                }
                 for (int c = 0; c < channels; c++)
                 {
                     int sum = 1 << (PrecisionBits - 1);
                     for (int i = 0; i < weights.Length; i++) sum += src[start + i * channels + c] * weights[i];
-                    output[dst + xx * channels + c] = Clip8(sum);
+                    output[at + c] = Clip8(sum);
                 }
             }
         }
@@ -133,17 +150,22 @@ public static class PilResize
         int outHeight = kernel.OutSize;
         int stride = width * channels;
         var output = new byte[stride * outHeight];
+        // Integer sums do not depend on the order of addition, so whole rows are accumulated tap by tap (contiguous
+        // reads) rather than pixel by pixel down the columns as Pillow loops; the results are identical.
+        var sums = new int[stride];
         for (int yy = 0; yy < outHeight; yy++)
         {
             var weights = kernel.Weights(yy);
             int first = kernel.First[yy] - rowOffset;
-            var dst = output.AsSpan(yy * stride, stride);
-            for (int j = 0; j < stride; j++)
+            Array.Fill(sums, 1 << (PrecisionBits - 1));
+            for (int i = 0; i < weights.Length; i++)
             {
-                int sum = 1 << (PrecisionBits - 1);
-                for (int i = 0; i < weights.Length; i++) sum += source[(first + i) * stride + j] * weights[i];
-                dst[j] = Clip8(sum);
+                int w = weights[i];
+                var row = source.Slice((first + i) * stride, stride);
+                for (int j = 0; j < stride; j++) sums[j] += row[j] * w;
             }
+            var dst = output.AsSpan(yy * stride, stride);
+            for (int j = 0; j < stride; j++) dst[j] = Clip8(sums[j]);
         }
         return output;
     }
