@@ -1,0 +1,22 @@
+namespace PuzzleCam.Data.Transforms;
+
+/// <summary>
+/// The reference's Resize_For_Mask: the (cropped) label map resized with PIL NEAREST to <see cref="Size"/>² — 128 for
+/// AffinityNet training, a quarter of the 512 crop, the resolution of its affinity labels. The image is left alone.
+/// </summary>
+public sealed class ResizeMask : INormalizedTransform
+{
+    public ResizeMask(int size)
+    {
+        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "mask size must be positive");
+        Size = size;
+    }
+
+    public int Size { get; }
+
+    public TransformedSample Apply(TransformedSample sample, RandomSource random)
+    {
+        var mask = sample.Mask ?? throw new ArgumentException("ResizeMask needs a sample with a mask", nameof(sample));
+        return sample with { Mask = PilResize.Nearest(mask, Size, Size) };
+    }
+}
