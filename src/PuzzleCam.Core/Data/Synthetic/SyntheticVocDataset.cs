@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Synthetic;
@@ -45,16 +46,24 @@ public static class SyntheticVocDataset
         int total = options.Train + options.Val;
         var stats = new ImageStats[total];
         int done = 0;
-        Parallel.For(0, total, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            bool train = i < options.Train;
-            int index = train ? i : i - options.Train;
-            var id = train ? trainIds[index] : valIds[index];
-            var seed = SplitMix64.ImageSeed(options.Seed, train ? TrainTag : ValTag, index);
-            stats[i] = WriteImage(layout, id, seed, options);
-            progress?.Report(Interlocked.Increment(ref done));
-        });
+            Parallel.For(0, total, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool train = i < options.Train;
+                int index = train ? i : i - options.Train;
+                var id = train ? trainIds[index] : valIds[index];
+                var seed = SplitMix64.ImageSeed(options.Seed, train ? TrainTag : ValTag, index);
+                stats[i] = WriteImage(layout, id, seed, options);
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // The caller gets the first real failure (say, an IOException naming the file), not the parallel wrapper.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
 
         int trainSubset = (options.Train + TrainSubsetDivisor - 1) / TrainSubsetDivisor;
         WriteList(Path.Combine(layout.Lists, "train_aug.txt"), trainIds);

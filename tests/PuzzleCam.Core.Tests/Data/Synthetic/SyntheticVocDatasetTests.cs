@@ -247,6 +247,24 @@ public class SyntheticVocDatasetTests(TinySyntheticDataset tiny) : IClassFixture
         }
     }
 
+    [Fact]
+    public void WriteFailureSurfacesAsItself()
+    {
+        var dir = Directory.CreateTempSubdirectory("synthetic").FullName;
+        try
+        {
+            // A folder where an annotation should go makes that one write fail inside the parallel loop.
+            Directory.CreateDirectory(Path.Combine(dir, "Annotations", "train_000001.xml"));
+            var e = Assert.ThrowsAny<IOException>(() => SyntheticVocDataset.Generate(dir, new SyntheticOptions { Train = 2, Val = 1, Size = 48 }));
+            Assert.Contains("train_000001.xml", e.Message);
+            Assert.Empty(Directory.GetFiles(dir, "*.tmp", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(0, 1, 64, 90, "Train")]
     [InlineData(1, 0, 64, 90, "Val")]
