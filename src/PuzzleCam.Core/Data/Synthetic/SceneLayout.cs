@@ -57,7 +57,7 @@ internal sealed class SceneLayout
     public static double OutlineWidth(int size) => Math.Max(1.25, size / 160.0);
 
     /// <summary>Half-width of the void band on each side of an object boundary (VOC marks about 5 px at 500 px; we keep it thinner).</summary>
-    public static int VoidHalfWidth(int size) => Math.Max(1, (int)Math.Round(size / 256.0));
+    public static int VoidHalfWidth(int size) => 1 + size / 512;
 
     public static double BadgeRadius(int size, double bodyRadius) => Math.Max(Math.Max(2.5, 0.022 * size), 0.2 * bodyRadius);
 

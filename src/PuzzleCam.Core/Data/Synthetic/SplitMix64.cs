@@ -40,7 +40,7 @@ internal sealed class SplitMix64(ulong seed)
 
     public double Uniform(double low, double high) => low + (high - low) * NextDouble();
 
-    /// <summary>Uniform integer in [0, <paramref name="n"/>) by the multiply-shift reduction (no modulo bias worth a bit).</summary>
+    /// <summary>Integer in [0, <paramref name="n"/>) by multiply-shift: faster than a modulo, and its bias (below n / 2^32) is negligible here.</summary>
     public int NextInt(int n) => (int)(((NextUInt64() >> 32) * (ulong)n) >> 32);
 
     public bool Chance(double p) => NextDouble() < p;

@@ -21,7 +21,7 @@ public sealed record SyntheticOptions
     /// <summary>Smallest image size: below it a body, its outline and a readable badge no longer fit.</summary>
     public const int MinSize = 48;
 
-    /// <summary>Largest image size: owner ids and memory per image stay small.</summary>
+    /// <summary>Largest image size: keeps the buffers of the images rendered at once to some hundred megabytes.</summary>
     public const int MaxSize = 4096;
 
     /// <summary>Largest image count per split, so that ids keep six digits as VOC's do.</summary>

@@ -18,17 +18,20 @@ public static class SyntheticVocDataset
     /// <summary>Share of train_aug that also forms train (VOC's seg train is a seventh of train_aug; a quarter keeps small sets evaluable).</summary>
     private const int TrainSubsetDivisor = 4;
 
+    private static readonly string[] ListNames = ["train_aug.txt", "train.txt", "val.txt"];
+
     /// <summary>
-    /// Writes the dataset under <paramref name="outDir"/>, overwriting files of the same names. Images are rendered in
-    /// parallel, each from its own seed, so the files are byte-identical for the same options whatever the thread
-    /// count; every file is written atomically and the split lists come last, so a list names only finished images.
+    /// Writes the dataset under <paramref name="outDir"/>, overwriting files of the same names. Images are rendered
+    /// in parallel, each from its own seed, so the files are byte-identical for the same options whatever the thread
+    /// count. Every file is written atomically, and the split lists are removed first and written last, so a list
+    /// only ever names finished images of this run.
     /// </summary>
     /// <param name="outDir">The dataset root; created when missing.</param>
     /// <param name="options">Counts, size, seed and JPEG quality.</param>
     /// <param name="progress">Receives the number of images written so far (of Train + Val), from worker threads.</param>
     /// <param name="cancellationToken">Stops the run between images.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
-    /// <exception cref="OperationCanceledException">The token was cancelled; finished images stay, lists are not written.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; finished images stay, no list is left.</exception>
     public static SyntheticSummary Generate(string outDir, SyntheticOptions options, IProgress<int>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -38,8 +41,10 @@ public static class SyntheticVocDataset
         long start = Stopwatch.GetTimestamp();
 
         var root = Path.GetFullPath(outDir);
-        var layout = new Folders(root);
-        foreach (var dir in new[] { layout.Images, layout.Annotations, layout.Masks, layout.Lists }) Directory.CreateDirectory(dir);
+        var folders = new Folders(root);
+        foreach (var dir in new[] { folders.Images, folders.Annotations, folders.Masks, folders.Lists }) Directory.CreateDirectory(dir);
+        // Lists of an earlier run would name images this run is about to overwrite: they go until it has finished.
+        foreach (var list in ListNames) File.Delete(Path.Combine(folders.Lists, list));
 
         var trainIds = Ids("train", options.Train);
         var valIds = Ids("val", options.Val);
@@ -55,7 +60,7 @@ public static class SyntheticVocDataset
                 int index = train ? i : i - options.Train;
                 var id = train ? trainIds[index] : valIds[index];
                 var seed = SplitMix64.ImageSeed(options.Seed, train ? TrainTag : ValTag, index);
-                stats[i] = WriteImage(layout, id, seed, options);
+                stats[i] = WriteImage(folders, id, seed, options);
                 progress?.Report(Interlocked.Increment(ref done));
             });
         }
@@ -66,9 +71,9 @@ public static class SyntheticVocDataset
         }
 
         int trainSubset = (options.Train + TrainSubsetDivisor - 1) / TrainSubsetDivisor;
-        WriteList(Path.Combine(layout.Lists, "train_aug.txt"), trainIds);
-        WriteList(Path.Combine(layout.Lists, "train.txt"), trainIds.Take(trainSubset));
-        WriteList(Path.Combine(layout.Lists, "val.txt"), valIds);
+        WriteList(Path.Combine(folders.Lists, "train_aug.txt"), trainIds);
+        WriteList(Path.Combine(folders.Lists, "train.txt"), trainIds.Take(trainSubset));
+        WriteList(Path.Combine(folders.Lists, "val.txt"), valIds);
 
         return Summarise(root, options, stats, trainSubset, Stopwatch.GetElapsedTime(start));
     }

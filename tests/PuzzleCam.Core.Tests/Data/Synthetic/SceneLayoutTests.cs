@@ -17,21 +17,32 @@ public class SceneLayoutTests
         Assert.Equal(0x6E789E6AA1B965F4UL, rng.NextUInt64());
     }
 
-    [Fact]
-    public void VoidMarksExactlyThePixelsNextToAnotherOwner()
+    [Theory]
+    [InlineData(64, 10)]
+    [InlineData(600, 1)]
+    public void VoidMarksThePixelsNearAnotherOwner(int size, int images)
     {
-        foreach (var layout in Layouts(64, 10))
+        foreach (var layout in Layouts(size, images))
         {
-            int s = layout.Size;
+            int s = layout.Size, grow = SceneLayout.VoidHalfWidth(s) - 1;
+            var owner = layout.Owner;
+            bool Boundary(int x, int y)
+            {
+                int i = y * s + x;
+                return (x > 0 && owner[i - 1] != owner[i]) || (x + 1 < s && owner[i + 1] != owner[i])
+                    || (y > 0 && owner[i - s] != owner[i]) || (y + 1 < s && owner[i + s] != owner[i]);
+            }
             var labels = layout.ToLabelMap().Labels;
             for (int y = 0; y < s; y++)
                 for (int x = 0; x < s; x++)
                 {
+                    bool near = false;
+                    for (int yy = Math.Max(0, y - grow); yy <= Math.Min(s - 1, y + grow) && !near; yy++)
+                        for (int xx = Math.Max(0, x - grow); xx <= Math.Min(s - 1, x + grow) && !near; xx++)
+                            near = Boundary(xx, yy);
                     int i = y * s + x;
-                    bool boundary = (x > 0 && layout.Owner[i - 1] != layout.Owner[i]) || (x + 1 < s && layout.Owner[i + 1] != layout.Owner[i])
-                        || (y > 0 && layout.Owner[i - s] != layout.Owner[i]) || (y + 1 < s && layout.Owner[i + s] != layout.Owner[i]);
-                    int expected = boundary ? VocClasses.Ignore
-                        : layout.Owner[i] == 0 ? VocClasses.Background : layout.Objects[layout.Owner[i] - 1].ClassIndex + 1;
+                    int expected = near ? VocClasses.Ignore
+                        : owner[i] == 0 ? VocClasses.Background : layout.Objects[owner[i] - 1].ClassIndex + 1;
                     Assert.Equal(expected, labels[i]);
                 }
         }

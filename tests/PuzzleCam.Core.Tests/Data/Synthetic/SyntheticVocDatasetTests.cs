@@ -231,15 +231,17 @@ public class SyntheticVocDatasetTests(TinySyntheticDataset tiny) : IClassFixture
     }
 
     [Fact]
-    public void CancelledRunStopsBeforeWritingLists()
+    public void CancelledRunLeavesNoList()
     {
         var dir = Directory.CreateTempSubdirectory("synthetic").FullName;
         try
         {
+            var stale = Path.Combine(Directory.CreateDirectory(Path.Combine(dir, "ImageSets", "Segmentation")).FullName, "train_aug.txt");
+            File.WriteAllText(stale, "train_000000\n");
             using var cts = new CancellationTokenSource();
             cts.Cancel();
             Assert.ThrowsAny<OperationCanceledException>(() => SyntheticVocDataset.Generate(dir, TinySyntheticDataset.Options, null, cts.Token));
-            Assert.False(File.Exists(Path.Combine(dir, "ImageSets", "Segmentation", "train_aug.txt")));
+            Assert.False(File.Exists(stale));
         }
         finally
         {
