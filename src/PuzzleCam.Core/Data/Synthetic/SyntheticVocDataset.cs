@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using PuzzleCam.IO;
+
+namespace PuzzleCam.Data.Synthetic;
+
+/// <summary>
+/// A self-contained stand-in for PASCAL VOC 2012 in its exact layout (JPEGImages, Annotations, SegmentationClass,
+/// ImageSets/Segmentation), built so that image tags under-determine the masks the way real photos do: every class
+/// is told apart only by a small badge on a body that all classes share. The design is documented in data/README.md.
+/// </summary>
+public static class SyntheticVocDataset
+{
+    private const int TrainTag = 1;
+    private const int ValTag = 2;
+
+    /// <summary>Share of train_aug that also forms train (VOC's seg train is a seventh of train_aug; a quarter keeps small sets evaluable).</summary>
+    private const int TrainSubsetDivisor = 4;
+
+    private static readonly string[] ListNames = ["train_aug.txt", "train.txt", "val.txt"];
+
+    /// <summary>
+    /// Writes the dataset under <paramref name="outDir"/>, overwriting files of the same names. Images are rendered
+    /// in parallel, each from its own seed, so the files are byte-identical for the same options whatever the thread
+    /// count. Every file is written atomically, and the split lists are removed first and written last, so a list
+    /// only ever names finished images of this run.
+    /// </summary>
+    /// <param name="outDir">The dataset root; created when missing.</param>
+    /// <param name="options">Counts, size, seed and JPEG quality.</param>
+    /// <param name="progress">Receives the number of images written so far (of Train + Val), from worker threads.</param>
+    /// <param name="cancellationToken">Stops the run between images.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; finished images stay, no list is left.</exception>
+    public static SyntheticSummary Generate(string outDir, SyntheticOptions options, IProgress<int>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        long start = Stopwatch.GetTimestamp();
+
+        var root = Path.GetFullPath(outDir);
+        var folders = new Folders(root);
+        foreach (var dir in new[] { folders.Images, folders.Annotations, folders.Masks, folders.Lists }) Directory.CreateDirectory(dir);
+        // Lists of an earlier run would name images this run is about to overwrite: they go until it has finished.
+        foreach (var list in ListNames) File.Delete(Path.Combine(folders.Lists, list));
+
+        var trainIds = Ids("train", options.Train);
+        var valIds = Ids("val", options.Val);
+        int total = options.Train + options.Val;
+        var stats = new ImageStats[total];
+        int done = 0;
+        try
+        {
+            Parallel.For(0, total, new ParallelOptions { CancellationToken = cancellationToken }, i =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool train = i < options.Train;
+                int index = train ? i : i - options.Train;
+                var id = train ? trainIds[index] : valIds[index];
+                var seed = SplitMix64.ImageSeed(options.Seed, train ? TrainTag : ValTag, index);
+                stats[i] = WriteImage(folders, id, seed, options);
+                progress?.Report(Interlocked.Increment(ref done));
+            });
+        }
+        catch (AggregateException e)
+        {
+            // The caller gets the first real failure (say, an IOException naming the file), not the parallel wrapper.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        int trainSubset = (options.Train + TrainSubsetDivisor - 1) / TrainSubsetDivisor;
+        WriteList(Path.Combine(folders.Lists, "train_aug.txt"), trainIds);
+        WriteList(Path.Combine(folders.Lists, "train.txt"), trainIds.Take(trainSubset));
+        WriteList(Path.Combine(folders.Lists, "val.txt"), valIds);
+
+        return Summarise(root, options, stats, trainSubset, Stopwatch.GetElapsedTime(start));
+    }
+
+    private sealed record Folders(string Root)
+    {
+        public string Images => Path.Combine(Root, "JPEGImages");
+        public string Annotations => Path.Combine(Root, "Annotations");
+        public string Masks => Path.Combine(Root, "SegmentationClass");
+        public string Lists => Path.Combine(Root, "ImageSets", "Segmentation");
+    }
+
+    /// <summary>Per image: which classes it holds (bit k for class k), its object count, and its mask histogram.</summary>
+    private readonly record struct ImageStats(int ClassBits, int Objects, long[] LabelCounts, long VoidCount);
+
+    /// <summary>Ids such as <c>train_000042</c>: zero-padded so that the ordinal sort of the lists is the index order.</summary>
+    private static string[] Ids(string split, int count) =>
+        Enumerable.Range(0, count).Select(i => split + "_" + i.ToString("D6", CultureInfo.InvariantCulture)).ToArray();
+
+    private static ImageStats WriteImage(Folders folders, string id, ulong seed, SyntheticOptions options)
+    {
+        var rng = new SplitMix64(seed);
+        var scene = SceneLayout.Sample(rng, options.Size);
+        var image = SceneRenderer.Render(scene, rng);
+        var mask = scene.ToLabelMap();
+
+        ImageCodec.WriteJpeg(Path.Combine(folders.Images, id + ".jpg"), image, options.JpegQuality);
+        AtomicFile.WriteAllBytes(Path.Combine(folders.Annotations, id + ".xml"), AnnotationXml.Encode(id, scene));
+        PalettePng.Write(Path.Combine(folders.Masks, id + ".png"), mask);
+
+        var counts = new long[VocClasses.Count + 1];
+        long voids = 0;
+        foreach (var label in mask.Labels)
+        {
+            if (label == VocClasses.Ignore) voids++;
+            else counts[label]++;
+        }
+        int bits = 0;
+        foreach (var o in scene.Objects) bits |= 1 << o.ClassIndex;
+        return new ImageStats(bits, scene.Objects.Count, counts, voids);
+    }
+
+    private static void WriteList(string path, IEnumerable<string> ids) =>
+        AtomicFile.WriteAllText(path, string.Concat(ids.Order(StringComparer.Ordinal).Select(id => id + "\n")));
+
+    private static SyntheticSummary Summarise(string root, SyntheticOptions options, ImageStats[] stats, int trainSubset, TimeSpan elapsed)
+    {
+        var trainPerClass = new int[VocClasses.Count];
+        var valPerClass = new int[VocClasses.Count];
+        var labelCounts = new long[VocClasses.Count + 1];
+        long voids = 0, objects = 0;
+        for (int i = 0; i < stats.Length; i++)
+        {
+            var perClass = i < options.Train ? trainPerClass : valPerClass;
+            for (int k = 0; k < VocClasses.Count; k++)
+                if ((stats[i].ClassBits & (1 << k)) != 0) perClass[k]++;
+            for (int l = 0; l < labelCounts.Length; l++) labelCounts[l] += stats[i].LabelCounts[l];
+            voids += stats[i].VoidCount;
+            objects += stats[i].Objects;
+        }
+        double pixels = (double)options.Size * options.Size * stats.Length;
+        return new SyntheticSummary(root, options, options.Train, trainSubset, options.Val, trainPerClass, valPerClass,
+            (double)objects / stats.Length, labelCounts.Select(n => n / pixels).ToArray(), voids / pixels, elapsed);
+    }
+}
