@@ -13,5 +13,7 @@ public static class Program
         InfoCommand.Create(),
         DataCommands.CheckData(),
         DataCommands.MakeTrainAug(),
+        PipelineCommands.MakeSynthetic(),
+        PipelineCommands.Reproduce(),
     };
 }

@@ -35,7 +35,7 @@ internal static class DataCommands
         command.SetAction(r =>
         {
             var dataset = VocDataset.Open(r.GetValue(data.DataDir)!, data.Source(r));
-            using var progress = new ConsoleProgress("check-data", dataset.Count);
+            var progress = new ConsoleProgress("check-data", dataset.Count);
             var report = dataset.Scan(r.GetValue(skipBad), progress);
             r.InvocationConfiguration.Output.WriteLine($"{dataset.Root} [{data.Source(r)}]: {report}");
             return report.Skipped.Count == 0 ? CliApp.Ok : CliApp.Failed;

@@ -1,0 +1,13 @@
+using PuzzleCam.Pipeline;
+
+namespace PuzzleCam.Cli.CommandLine;
+
+/// <summary>The pipeline's reports on the console: headings and results on standard output, progress bars on standard error.</summary>
+internal sealed class ConsoleReporter(TextWriter output) : IPipelineReporter
+{
+    public void Stage(string name) => output.WriteLine($"== {name}");
+
+    public void Info(string message) => output.WriteLine(message);
+
+    public IProgress<int> Progress(string label, int total) => new ConsoleProgress(label, total);
+}

@@ -1,0 +1,43 @@
+namespace PuzzleCam.Cli.Tests;
+
+public class PipelineCommandTests
+{
+    [Fact]
+    public void MakeSyntheticWritesAVocTreeThatCheckDataAccepts()
+    {
+        var root = Path.Combine(Directory.CreateTempSubdirectory("cli").FullName, "syn");
+        var made = CliHarness.Run("make-synthetic", "--out", root, "--train", "6", "--val", "3", "--size", "64", "--seed", "3");
+        Assert.Equal(0, made.ExitCode);
+        Assert.Contains("train_aug 6 images", made.Output);
+        var check = CliHarness.Run("check-data", "--data-dir", root, "--domain", "val");
+        Assert.Equal(0, check.ExitCode);
+        Assert.Contains("3 images (3 with masks), 0 skipped", check.Output);
+        var again = CliHarness.Run("make-synthetic", "--out", root, "--train", "6", "--val", "3", "--size", "64", "--seed", "3");
+        Assert.Contains("reusing it", again.Output);
+    }
+
+    [Theory]
+    [InlineData("--size", "10")]
+    [InlineData("--train", "0")]
+    [InlineData("--seed", "-1")]
+    public void OutOfRangeFlagIsNamed(string flag, string value)
+    {
+        var result = CliHarness.Run("make-synthetic", "--out", "/tmp/never-written", flag, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(flag, result.Error.Split('\n')[0]);
+        Assert.False(Directory.Exists("/tmp/never-written"));
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void ReproduceRunsOnATinySyntheticPreset()
+    {
+        var work = Directory.CreateTempSubdirectory("reproduce").FullName;
+        var data = Path.Combine(work, "datasets", "synthetic");
+        var result = CliHarness.Run("reproduce", "--data_dir", data, "--train", "8", "--val", "4", "--size", "64");
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("== data", result.Output);
+        Assert.Contains("train_aug: 8 images", result.Output);
+        Assert.Contains("val: 4 images", result.Output);
+    }
+}
