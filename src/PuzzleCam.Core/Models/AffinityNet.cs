@@ -68,6 +68,9 @@ public sealed class AffinityNet : BackboneNetwork<Tensor>
             .Concat(Enumerable.Range(0, 5).Select(i => ($"backbone.{i}.", $"stage{i + 1}.")))
             .Concat(Enumerable.Range(0, 6).Select(i => ($"edge_layers.{i}.", $"fc_edge{i + 1}."))));
 
+    /// <summary>The path-index buffers follow from the <see cref="PathIndex"/> given at construction.</summary>
+    protected override bool IsDerivedState(string key) => key.StartsWith("path_indices_", StringComparison.Ordinal);
+
     /// <summary>The backbone stays in eval mode whatever the mode of the edge layers (it is frozen).</summary>
     public override void train(bool train = true)
     {

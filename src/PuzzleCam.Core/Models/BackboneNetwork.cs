@@ -40,4 +40,16 @@ public abstract class BackboneNetwork<TResult> : nn.Module<Tensor, TResult>
 
     /// <summary>The state dict with the reference's alias keys added (what a reference checkpoint holds).</summary>
     public Dictionary<string, Tensor> ReferenceStateDict() => Aliases.Expand(state_dict());
+
+    /// <summary>
+    /// Loads a checkpoint of this network (the reference's <c>experiments/models/{tag}.pth</c>, with or without
+    /// its alias keys, or one saved by <see cref="SaveCheckpoint"/>); strict, all-or-nothing.
+    /// </summary>
+    public void LoadCheckpoint(string path) => CheckpointLoader.Load(this, path, Aliases, IsDerivedState);
+
+    /// <summary>Saves the state dict with the reference's alias keys, in the zip format PyTorch loads.</summary>
+    public void SaveCheckpoint(string path) => TorchCheckpoint.Write(path, ReferenceStateDict());
+
+    /// <summary>State the network rebuilds itself, so a checkpoint may carry it or not.</summary>
+    protected virtual bool IsDerivedState(string key) => false;
 }
