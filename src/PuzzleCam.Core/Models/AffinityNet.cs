@@ -68,6 +68,13 @@ public sealed class AffinityNet : BackboneNetwork<Tensor>
             .Concat(Enumerable.Range(0, 5).Select(i => ($"backbone.{i}.", $"stage{i + 1}.")))
             .Concat(Enumerable.Range(0, 6).Select(i => ($"edge_layers.{i}.", $"fc_edge{i + 1}."))));
 
+    /// <summary>
+    /// The parameters AffinityNet training optimises (the reference's single group, <c>edge_layers</c>): the edge
+    /// branches and the fusing convolution; the backbone stays frozen.
+    /// </summary>
+    public IReadOnlyList<TorchSharp.Modules.Parameter> EdgeParameters() =>
+        Enumerable.Range(1, 6).SelectMany(i => EdgeLayer(i).parameters()).ToList();
+
     /// <summary>The path-index buffers follow from the <see cref="PathIndex"/> given at construction.</summary>
     protected override bool IsDerivedState(string key) => key.StartsWith("path_indices_", StringComparison.Ordinal);
 
