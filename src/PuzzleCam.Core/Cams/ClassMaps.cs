@@ -28,8 +28,6 @@ public sealed class ClassMaps
     /// <summary>All planes, row-major: index (k * Height + y) * Width + x.</summary>
     public float[] Values { get; }
 
-    public ReadOnlySpan<float> Plane(int k) => Values.AsSpan(k * Height * Width, Height * Width);
-
     public NpyArray ToNpy() => NpyArray.Create<float>(Values, Classes, Height, Width);
 
     /// <summary>Reads a float32 [K, H, W] array; <paramref name="file"/> and <paramref name="name"/> name it in errors.</summary>

@@ -152,7 +152,11 @@ public sealed record EvaluationReport
         sb.AppendLine();
         sb.AppendLine(c, $"{"class",-12} {"IoU",7} {"prec.",7} {"recall",7}");
         foreach (var name in VocClasses.LabelNames)
-            sb.AppendLine(c, $"{name,-12} {PerClass[name],7:F2} {Precision[name],7:F2} {Recall[name],7:F2}");
+        {
+            // Absent labels still count (as 0) in the mIoU; flag them so a low mean is not misread.
+            var absent = Counts[name] is { Predicted: 0, Truth: 0 } ? "  (absent)" : "";
+            sb.AppendLine(c, $"{name,-12} {PerClass[name],7:F2} {Precision[name],7:F2} {Recall[name],7:F2}{absent}");
+        }
         sb.Append(c, $"mIoU={Miou:F3}%, foreground mIoU={MiouForeground:F3}%, FP={FpAll:F4}, FN={FnAll:F4}");
         if (Threshold is { } th) sb.Append(c, $", Th={th:F2}");
         sb.AppendLine();

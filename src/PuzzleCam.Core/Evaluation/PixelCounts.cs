@@ -97,7 +97,7 @@ public sealed class PixelCounts
         return SegmentationScores.FromCounts(p, t, tp);
     }
 
-    private void AddCounts(ReadOnlySpan<long> p, ReadOnlySpan<long> t, ReadOnlySpan<long> tp)
+    internal void AddCounts(ReadOnlySpan<long> p, ReadOnlySpan<long> t, ReadOnlySpan<long> tp)
     {
         for (int i = 0; i < Labels; i++)
         {

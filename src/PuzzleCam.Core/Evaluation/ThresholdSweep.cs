@@ -9,8 +9,8 @@ public sealed record SweepPoint(double Threshold, SegmentationScores Scores);
 /// <summary>
 /// Scores per-class score maps (CAMs, random-walk maps) at several background thresholds at once. At threshold th a
 /// pixel's label is <c>keys[argmax([th, s_1, .., s_K])]</c>: background unless some class score beats th, ties going to
-/// the earlier plane, as NumPy's argmax does. Each image is scanned once for its best class; every threshold then
-/// only compares. <see cref="Add(ClassMaps, ReadOnlySpan{long}, LabelMap)"/> is thread-safe.
+/// the earlier plane, as NumPy's argmax does. Each image is scanned once for its best class, and each pixel then updates all thresholds'
+/// counts at once. <see cref="Add(ClassMaps, ReadOnlySpan{long}, LabelMap)"/> is thread-safe.
 /// </summary>
 public sealed class ThresholdSweep
 {
@@ -71,13 +71,79 @@ public sealed class ThresholdSweep
     {
         if (maps.Height != groundTruth.Height || maps.Width != groundTruth.Width)
             throw new ArgumentException($"maps are {maps.Width}x{maps.Height} but the ground truth is {groundTruth.Width}x{groundTruth.Height}");
+        CheckKeys(keys, maps.Classes);
         var top = TopClass.Of(maps);
-        var labels = new byte[maps.Height * maps.Width];
-        for (int i = 0; i < thresholds.Length; i++)
+        int n = thresholds.Length, labels = PixelCounts.Labels;
+        // A pixel is background exactly at the thresholds >= its best score: a suffix of the ascending order. So each
+        // pixel updates difference arrays over that order once, instead of being labelled once per threshold.
+        var sorted = Enumerable.Range(0, n).OrderBy(i => (float)thresholds[i]).ToArray();
+        var ascending = sorted.Select(i => (float)thresholds[i]).ToArray();
+        var predicted = new long[labels * (n + 1)];
+        var truePositive = new long[labels * (n + 1)];
+        var truth = new long[labels];
+        long background = keys[0];
+        var gt = groundTruth.Labels;
+        for (int p = 0; p < gt.Length; p++)
         {
-            top.Label(keys, thresholds[i], labels);
-            counts[i].Add(labels, groundTruth.Labels);
+            int g = gt[p];
+            if (g >= labels) continue;
+            truth[g]++;
+            int plane = top.Plane[p];
+            float score = top.Score[p];
+            int firstBackground = plane < 0 ? 0 : float.IsNaN(score) ? n : LowerBound(ascending, score);
+            if (firstBackground > 0)
+            {
+                long label = keys[plane + 1];
+                if (label < labels)
+                {
+                    predicted[label * (n + 1)]++;
+                    predicted[label * (n + 1) + firstBackground]--;
+                    if (label == g)
+                    {
+                        truePositive[g * (n + 1)]++;
+                        truePositive[g * (n + 1) + firstBackground]--;
+                    }
+                }
+            }
+            if (firstBackground < n && background < labels)
+            {
+                predicted[background * (n + 1) + firstBackground]++;
+                if (background == g) truePositive[g * (n + 1) + firstBackground]++;
+            }
         }
+        Span<long> p1 = stackalloc long[labels];
+        Span<long> tp1 = stackalloc long[labels];
+        p1.Clear();
+        tp1.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            for (int c = 0; c < labels; c++)
+            {
+                p1[c] += predicted[c * (n + 1) + i];
+                tp1[c] += truePositive[c * (n + 1) + i];
+            }
+            counts[sorted[i]].AddCounts(p1, truth, tp1);
+        }
+    }
+
+    private static int LowerBound(float[] ascending, float value)
+    {
+        int lo = 0, hi = ascending.Length;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (ascending[mid] >= value) hi = mid;
+            else lo = mid + 1;
+        }
+        return lo;
+    }
+
+    private static void CheckKeys(ReadOnlySpan<long> keys, int classes)
+    {
+        if (keys.Length != classes + 1)
+            throw new ArgumentException($"{keys.Length} keys for {classes} score planes; expected {classes + 1} (background first)", nameof(keys));
+        if (keys.ContainsAnyExceptInRange(0L, 254L))
+            throw new ArgumentException($"keys must be labels 0..254, got [{string.Join(", ", keys.ToArray())}]", nameof(keys));
     }
 
     /// <summary>The label map at one threshold (what evaluation scores and what pseudo labels start from).</summary>
@@ -130,16 +196,17 @@ public sealed class ThresholdSweep
     /// <summary>Per pixel: the highest class score and its plane (-1 when there are no planes).</summary>
     private sealed class TopClass
     {
-        private readonly float[] score;
-        private readonly int[] plane;
         private readonly int classes;
 
         private TopClass(float[] score, int[] plane, int classes)
         {
-            this.score = score;
-            this.plane = plane;
+            Score = score;
+            Plane = plane;
             this.classes = classes;
         }
+
+        public float[] Score { get; }
+        public int[] Plane { get; }
 
         public static TopClass Of(ClassMaps maps)
         {
@@ -169,17 +236,14 @@ public sealed class ThresholdSweep
 
         public void Label(ReadOnlySpan<long> keys, double threshold, Span<byte> labels)
         {
-            if (keys.Length != classes + 1)
-                throw new ArgumentException($"{keys.Length} keys for {classes} score planes; expected {classes + 1} (background first)", nameof(keys));
-            if (keys.ContainsAnyExceptInRange(0L, 254L))
-                throw new ArgumentException($"keys must be labels 0..254, got [{string.Join(", ", keys.ToArray())}]", nameof(keys));
+            CheckKeys(keys, classes);
             // The threshold plane is stored in the maps' float32, as NumPy's pad casts it.
             float th = (float)threshold;
             byte background = (byte)keys[0];
             for (int p = 0; p < labels.Length; p++)
             {
-                int k = plane[p];
-                float s = score[p];
+                int k = Plane[p];
+                float s = Score[p];
                 labels[p] = k < 0 || (!float.IsNaN(s) && th >= s) ? background : (byte)keys[k + 1];
             }
         }
