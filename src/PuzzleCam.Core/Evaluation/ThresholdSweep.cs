@@ -9,8 +9,8 @@ public sealed record SweepPoint(double Threshold, SegmentationScores Scores);
 /// <summary>
 /// Scores per-class score maps (CAMs, random-walk maps) at several background thresholds at once. At threshold th a
 /// pixel's label is <c>keys[argmax([th, s_1, .., s_K])]</c>: background unless some class score beats th, ties going to
-/// the earlier plane, as NumPy's argmax does. Each image is scanned once for its best class, and each pixel then updates all thresholds'
-/// counts at once. <see cref="Add(ClassMaps, ReadOnlySpan{long}, LabelMap)"/> is thread-safe.
+/// the earlier plane, as NumPy's argmax does. Each image is scanned once for its best class, and each pixel then
+/// updates the counts of all thresholds at once. <see cref="Add(ClassMaps, ReadOnlySpan{long}, LabelMap)"/> is thread-safe.
 /// </summary>
 public sealed class ThresholdSweep
 {
@@ -23,12 +23,18 @@ public sealed class ThresholdSweep
     private readonly double[] thresholds;
     private readonly PixelCounts[] counts;
 
+    // Threshold indices in ascending order of the float32 threshold plane, and those float32 values.
+    private readonly int[] ascendingOrder;
+    private readonly float[] ascendingPlane;
+
     public ThresholdSweep(IEnumerable<double> thresholds)
     {
         this.thresholds = thresholds.ToArray();
         if (this.thresholds.Length == 0) throw new ArgumentException("a sweep needs at least one threshold", nameof(thresholds));
         if (this.thresholds.Any(t => !double.IsFinite(t))) throw new ArgumentException("thresholds must be finite", nameof(thresholds));
         counts = this.thresholds.Select(_ => new PixelCounts()).ToArray();
+        ascendingOrder = Enumerable.Range(0, this.thresholds.Length).OrderBy(i => (float)this.thresholds[i]).ToArray();
+        ascendingPlane = ascendingOrder.Select(i => (float)this.thresholds[i]).ToArray();
     }
 
     public IReadOnlyList<double> Thresholds => thresholds;
@@ -76,8 +82,6 @@ public sealed class ThresholdSweep
         int n = thresholds.Length, labels = PixelCounts.Labels;
         // A pixel is background exactly at the thresholds >= its best score: a suffix of the ascending order. So each
         // pixel updates difference arrays over that order once, instead of being labelled once per threshold.
-        var sorted = Enumerable.Range(0, n).OrderBy(i => (float)thresholds[i]).ToArray();
-        var ascending = sorted.Select(i => (float)thresholds[i]).ToArray();
         var predicted = new long[labels * (n + 1)];
         var truePositive = new long[labels * (n + 1)];
         var truth = new long[labels];
@@ -90,7 +94,7 @@ public sealed class ThresholdSweep
             truth[g]++;
             int plane = top.Plane[p];
             float score = top.Score[p];
-            int firstBackground = plane < 0 ? 0 : float.IsNaN(score) ? n : LowerBound(ascending, score);
+            int firstBackground = plane < 0 ? 0 : float.IsNaN(score) ? n : LowerBound(ascendingPlane, score);
             if (firstBackground > 0)
             {
                 long label = keys[plane + 1];
@@ -122,7 +126,7 @@ public sealed class ThresholdSweep
                 p1[c] += predicted[c * (n + 1) + i];
                 tp1[c] += truePositive[c * (n + 1) + i];
             }
-            counts[sorted[i]].AddCounts(p1, truth, tp1);
+            counts[ascendingOrder[i]].AddCounts(p1, truth, tp1);
         }
     }
 
