@@ -15,5 +15,6 @@ public static class Program
         DataCommands.MakeTrainAug(),
         PipelineCommands.MakeSynthetic(),
         PipelineCommands.Reproduce(),
+        EvaluateCommand.Create(),
     };
 }

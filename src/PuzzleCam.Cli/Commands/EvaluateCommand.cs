@@ -1,0 +1,56 @@
+using System.CommandLine;
+using PuzzleCam.Cli.CommandLine;
+using PuzzleCam.Data.Voc;
+using PuzzleCam.Evaluation;
+
+namespace PuzzleCam.Cli.Commands;
+
+internal static class EvaluateCommand
+{
+    public static Command Create()
+    {
+        var experiment = Flags.Create<string?>("experiment_name", "prediction folder under experiments/predictions/");
+        var predictDir = Flags.Create<string?>("predict_dir", "prediction folder (overrides --experiment_name)");
+        var gtDir = Flags.Create<string?>("gt_dir", "ground-truth palette PNG folder (VOC SegmentationClass)");
+        var dataDir = Flags.Create<string?>("data_dir", "VOC root (or its SegmentationClass folder, as the reference README passes it)");
+        var domain = Flags.Create("domain", "split name: the list ImageSets/Segmentation/NAME.txt of the VOC root", () => "train");
+        var list = Flags.Create<string?>("list", "an id list file (overrides --domain)");
+        var mode = Flags.Choice("mode", "what the folder holds; auto looks at the first id", "auto", "auto", "npz", "npy", "png", "rw");
+        var threshold = Flags.Create<double?>("threshold", "background threshold for score maps (default: sweep)");
+        var maxTh = Flags.Double("max_th", "upper end of the rw sweep", 0.5, 0.05, 1.0);
+        var report = Flags.Create<string?>("report", "where to write the JSON report (default: report.json in the prediction folder)");
+        var everyEighth = Flags.Switch("every_eighth", "score only every 8th image as the reference's evaluate.py does, to compare with its printed numbers");
+        var experimentsDir = Flags.Create("experiments_dir", "root of the experiment outputs", () => "experiments");
+        var command = new Command("evaluate", "mIoU of a prediction folder (.npz CAM / random-walk maps with a threshold sweep, or PNG label maps) against the ground truth.")
+        {
+            experiment, predictDir, gtDir, dataDir, domain, list, mode, threshold, maxTh, report, everyEighth, experimentsDir,
+        };
+        command.SetAction((r, cancel) =>
+        {
+            var predictions = r.GetValue(predictDir)
+                ?? (r.GetValue(experiment) is { } name ? Path.Combine(r.GetValue(experimentsDir)!, "predictions", name)
+                    : throw new ArgumentException("give --predict_dir or --experiment_name"));
+            var truth = r.GetValue(gtDir) ?? (r.GetValue(dataDir) is { } d ? EvaluationOptions.GtDirFromDataDir(d)
+                : throw new ArgumentException("give --gt_dir or --data_dir"));
+            // The VOC root holds the split lists; the mask folder sits right under it.
+            var root = r.GetValue(dataDir) is { } dd && Directory.Exists(Path.Combine(dd, "ImageSets")) ? dd : Path.GetDirectoryName(Path.GetFullPath(truth))!;
+            var source = r.GetValue(list) is { } file ? ImageListSource.FromFile(file) : ImageListSource.FromDomain(r.GetValue(domain)!);
+            var options = new EvaluationOptions
+            {
+                PredictDir = predictions,
+                GtDir = truth,
+                Ids = ImageList.Read(source.PathUnder(root)),
+                Mode = EvaluationOptions.ParseMode(r.GetValue(mode)!),
+                Threshold = r.GetValue(threshold),
+                MaxThreshold = r.GetValue(maxTh),
+                EveryEighth = r.GetValue(everyEighth),
+            };
+            var runner = new EvaluationRunner(options);
+            var progress = new ConsoleProgress("evaluate", options.SelectedIds().Count);
+            var result = runner.RunAndWrite(r.GetValue(report) ?? Path.Combine(predictions, "report.json"), progress, cancel);
+            r.InvocationConfiguration.Output.WriteLine(result);
+            return Task.FromResult(CliApp.Ok);
+        });
+        return command;
+    }
+}
