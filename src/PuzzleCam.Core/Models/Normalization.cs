@@ -55,9 +55,6 @@ public static class Normalization
         }
         return norm;
     }
-
-    /// <summary>True for the layers whose affine weight the reference initialises to one (BatchNorm and subclasses).</summary>
-    internal static bool IsBatchNorm(nn.Module module) => module is BatchNorm2d or FixedBatchNorm2d;
 }
 
 /// <summary>
@@ -68,13 +65,11 @@ public static class Normalization
 public sealed class FixedBatchNorm2d : nn.Module<Tensor, Tensor>
 {
     // Field names are the state-dict keys: TorchSharp registers and re-binds tensors by field name.
-#pragma warning disable IDE1006
     private readonly Parameter weight;
     private readonly Parameter bias;
     private readonly Tensor running_mean;
     private readonly Tensor running_var;
     private readonly Tensor num_batches_tracked;
-#pragma warning restore IDE1006
     private readonly double _eps;
 
     public FixedBatchNorm2d(long numFeatures, double eps = 1e-5) : base(nameof(FixedBatchNorm2d))

@@ -161,3 +161,30 @@ public class CheckpointTests
         Assert.Contains("not a PyTorch checkpoint", error.Message);
     }
 }
+
+/// <summary>Our own checkpoints: the reference's full key set (aliases included), read back exactly.</summary>
+public class NetworkCheckpointTests
+{
+    [Fact]
+    [Trait("Category", "Golden")]
+    public void ClassifierCheckpointHasTheReferenceKeysAndRoundTrips()
+    {
+        const string caseName = "case03_classifier_resnet50";
+        using var saved = Classifier.Create("resnet50", NormMode.Fix);
+        GoldenWeights.Fill(saved);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("ckpt").FullName, "classifier.pth");
+        saved.SaveCheckpoint(path);
+        try
+        {
+            GoldenModel.AssertReferenceKeys(caseName, TorchCheckpoint.Read(path));
+            using var loaded = Classifier.Create("resnet50", NormMode.Fix);
+            loaded.LoadCheckpoint(path);
+            GoldenWeights.VerifyChecksums(loaded, caseName);
+            Assert.Equal(0L, loaded.state_dict()["model.bn1.num_batches_tracked"].item<long>());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -29,7 +29,7 @@ internal static class GoldenModel
     /// Asserts <paramref name="actual"/> matches the golden file within the README tolerance and returns the
     /// max |port - golden| / max|golden|.
     /// </summary>
-    public static double AssertClose(string caseName, string file, Tensor actual, ITestOutputHelper? output = null)
+    public static double AssertClose(string caseName, string file, Tensor actual, ITestOutputHelper? output = null, double relativeTolerance = RelativeTolerance)
     {
         var expected = GoldenData.Load(caseName, file);
         Assert.Equal(expected.Shape, actual.shape);
@@ -47,7 +47,7 @@ internal static class GoldenModel
         }
         double relative = worst / scale;
         output?.WriteLine($"{caseName}/{file}: max rel err {relative:E2} (max|golden| {scale:G4})");
-        Assert.True(worst <= RelativeTolerance * scale + AbsoluteTolerance,
+        Assert.True(worst <= relativeTolerance * scale + AbsoluteTolerance,
             $"{caseName}/{file}: |diff| {worst:G4} at flat index {worstIndex} (port {got[(int)worstIndex]}, golden {want[worstIndex]}), max|golden| {scale:G4}, relative {relative:E2}");
         return relative;
     }

@@ -52,5 +52,11 @@ public class ParameterGroupTests
         Assert.Equal(17, edge.Count);
         Assert.Equal(expected.Count, edge.Count);
         Assert.All(expected, p => Assert.Contains(p, edge));
+
+        // Training mode reaches the edge layers only: the frozen backbone keeps evaluating.
+        model.train();
+        Assert.True(model.EdgeLayer(3).training);
+        Assert.False(model.Backbone.training);
+        Assert.All(model.Backbone.modules(), m => Assert.False(m.training));
     }
 }
