@@ -37,7 +37,7 @@ public static class Backbones
         new("resnest101", BackboneFamily.ResNeSt, [3, 4, 23, 3], 64),
         new("resnest200", BackboneFamily.ResNeSt, [3, 24, 36, 3], 64),
         new("resnest269", BackboneFamily.ResNeSt, [3, 30, 48, 8], 64),
-        new("resnet18", BackboneFamily.CntkResNet, [2, 2, 2, 2], 0),
+        new("resnet18", BackboneFamily.CntkResNet, [2, 2, 2, 3], 0),
     ];
 
     /// <summary>The architecture called <paramref name="name"/> (e.g. "resnest101").</summary>

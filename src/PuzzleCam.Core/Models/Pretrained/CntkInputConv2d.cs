@@ -38,21 +38,24 @@ internal sealed class CntkInputConv2d : nn.Module<Tensor, Tensor>
     /// <param name="stride">Stride on both axes.</param>
     /// <param name="scale">[3] per-channel factor, R, G, B.</param>
     /// <param name="shift">[3] per-channel offset, R, G, B.</param>
-    /// <param name="meanImage">[3, H, W] in R, G, B order, subtracted after the affine map; null for none.</param>
+    /// <param name="meanImage">[1, 3, H, W] in R, G, B order, subtracted after the affine map (the module takes it over); null for none.</param>
     public CntkInputConv2d(long outChannels, long kernel, long stride, float[] scale, float[] shift, Tensor? meanImage)
         : base(nameof(CntkInputConv2d))
     {
         _stride = stride;
         _padding = kernel / 2;
-        // Registered by hand: RegisterComponents would make every tensor field a persistent buffer. Moving the
-        // module to another device or type replaces the registered tensors, so forward looks them up by name.
-        register_parameter("weight", new Parameter(empty(outChannels, 3, kernel, kernel)));
-        register_buffer("scale", tensor(scale).reshape(1, 3, 1, 1), persistent: false);
-        register_buffer("shift", tensor(shift).reshape(1, 3, 1, 1), persistent: false);
+        // Registered by hand: RegisterComponents would make every tensor field a persistent buffer. The tensors leave
+        // any dispose scope the network is built in, as the built-in modules' do. Moving the module to another
+        // device or type replaces the registered tensors, so forward looks them up by name.
+        var weight = new Parameter(empty(outChannels, 3, kernel, kernel));
+        weight.DetachFromDisposeScope();
+        register_parameter("weight", weight);
+        register_buffer("scale", tensor(scale, [1, 3, 1, 1]).DetachFromDisposeScope(), persistent: false);
+        register_buffer("shift", tensor(shift, [1, 3, 1, 1]).DetachFromDisposeScope(), persistent: false);
         if (meanImage is not null)
         {
             _subtractsImage = true;
-            register_buffer("mean_image", meanImage.unsqueeze(0), persistent: false);
+            register_buffer("mean_image", meanImage.DetachFromDisposeScope(), persistent: false);
         }
     }
 

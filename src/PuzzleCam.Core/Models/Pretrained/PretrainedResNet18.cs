@@ -29,7 +29,8 @@ public sealed record PretrainedResNet18Options
 
 /// <summary>
 /// The backbone "resnet18": the ImageNet ResNet-18 that ML.NET ships as ONNX in the NuGet package
-/// Microsoft.ML.DnnImageFeaturizer.ResNet18 (a CNTK model: basic blocks, 2/2/2/2 per layer, 512 channels), ported
+/// Microsoft.ML.DnnImageFeaturizer.ResNet18 (a CNTK model: basic blocks, 2/2/2/3 per layer as its graph has them,
+/// 512 channels), ported
 /// to a <see cref="ResidualNetwork"/> with torchvision's module names and loaded offline from the copy the package
 /// puts in the build output.
 /// <para>
@@ -116,19 +117,21 @@ public static class PretrainedResNet18
 
     private static ResidualNetwork Build(BackboneArchitecture architecture, NormFactory norm, PretrainedResNet18Options options, OnnxTensor meanImage)
     {
-        using var scope = NewDisposeScope();
         // The stored mean is B, G, R; the pipeline's channels are R, G, B.
-        using var meanRgb = meanImage.ToTensor().squeeze(0).flip(0);
+        var bgr = meanImage.ToArray();
+        int plane = checked((int)(meanImage.Dims[2] * meanImage.Dims[3]));
+        var rgb = new float[bgr.Length];
+        for (int c = 0; c < 3; c++) Array.Copy(bgr, (2 - c) * plane, rgb, c * plane, plane);
         var scale = new float[3];
         var shift = new float[3];
         for (int c = 0; c < 3; c++)
         {
             scale[c] = (float)(255 * options.InputStd[c]);
-            double channelMean = options.Mean == CntkMeanSubtraction.ChannelMeans ? meanRgb[c].to(ScalarType.Float64).mean().item<double>() : 0;
+            double channelMean = options.Mean == CntkMeanSubtraction.ChannelMeans ? new ArraySegment<float>(rgb, c * plane, plane).Average(v => (double)v) : 0;
             shift[c] = (float)(255 * options.InputMean[c] - channelMean);
         }
         var stem = new CntkInputConv2d(StemChannels, 7, 2, scale, shift,
-            options.Mean == CntkMeanSubtraction.MeanImage ? meanRgb.contiguous().DetachFromDisposeScope() : null);
+            options.Mean == CntkMeanSubtraction.MeanImage ? tensor(rgb, meanImage.Dims.ToArray()) : null);
 
         long inplanes = StemChannels;
         long[] planes = [64, 128, 256, 512];
