@@ -11,6 +11,9 @@ public enum BackboneFamily
 
     /// <summary>ResNeSt (radix 2, deep stem, avg_down, avd) in the reference's dilation = 2 setting.</summary>
     ResNeSt,
+
+    /// <summary>ML.NET's ImageNet ResNet-18 (CNTK, basic blocks), weights loaded offline: <see cref="Pretrained.PretrainedResNet18"/>.</summary>
+    CntkResNet,
 }
 
 /// <summary>A named backbone: its family, blocks per layer and (ResNeSt) deep-stem width.</summary>
@@ -34,6 +37,7 @@ public static class Backbones
         new("resnest101", BackboneFamily.ResNeSt, [3, 4, 23, 3], 64),
         new("resnest200", BackboneFamily.ResNeSt, [3, 24, 36, 3], 64),
         new("resnest269", BackboneFamily.ResNeSt, [3, 30, 48, 8], 64),
+        new("resnet18", BackboneFamily.CntkResNet, [2, 2, 2, 3], 0),
     ];
 
     /// <summary>The architecture called <paramref name="name"/> (e.g. "resnest101").</summary>
@@ -48,6 +52,7 @@ public static class Backbones
     public static ResidualNetwork Create(BackboneArchitecture architecture, NormFactory norm) => architecture.Family switch
     {
         BackboneFamily.ResNet => BuildResNet(architecture, norm),
+        BackboneFamily.CntkResNet => Pretrained.PretrainedResNet18.Create(architecture, norm, new()),
         _ => BuildResNeSt(architecture, norm),
     };
 

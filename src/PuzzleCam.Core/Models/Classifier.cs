@@ -19,7 +19,7 @@ public sealed class Classifier : BackboneNetwork<(Tensor Logits, Tensor Features
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
         NumClasses = numClasses;
-        var head = nn.Conv2d(ResidualNetwork.OutputChannels, numClasses, 1, bias: false);
+        var head = nn.Conv2d(backbone.FeatureChannels, numClasses, 1, bias: false);
         HeadInit.HeNormal(head.weight!);
         classifier = head;
         RegisterComponents();

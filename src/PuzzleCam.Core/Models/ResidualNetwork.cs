@@ -11,18 +11,19 @@ namespace PuzzleCam.Models;
 /// </summary>
 public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Channels of the last stage.</summary>
+    /// <summary>Channels of the last stage of the bottleneck backbones; <see cref="FeatureChannels"/> is any backbone's.</summary>
     public const long OutputChannels = 2048;
 
     // Field names are the reference's module names: TorchSharp registers fields under their names.
     private readonly nn.Module<Tensor, Tensor> conv1, bn1, maxpool, layer1, layer2, layer3, layer4;
 
     internal ResidualNetwork(BackboneArchitecture architecture, nn.Module<Tensor, Tensor> conv1, long stemChannels,
-        NormFactory norm, nn.Module<Tensor, Tensor>[] layers)
+        NormFactory norm, nn.Module<Tensor, Tensor>[] layers, long expansion = ResNetBottleneck.Expansion)
         : base(architecture.Name)
     {
         Architecture = architecture;
         StemChannels = stemChannels;
+        Expansion = expansion;
         if (layers.Length != 4) throw new ArgumentException("a residual network has four layers", nameof(layers));
         this.conv1 = conv1;
         bn1 = norm(stemChannels);
@@ -36,11 +37,17 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Channels of stage 1 (the stem): 64, or 128 for the deep stems of ResNeSt-101 and larger.</summary>
     public long StemChannels { get; }
 
+    /// <summary>Channels of a block's output per plane: 4 for bottlenecks, 1 for basic blocks.</summary>
+    public long Expansion { get; }
+
+    /// <summary>Channels of the last stage, the map the heads are built on.</summary>
+    public long FeatureChannels => StageChannels(5);
+
     /// <summary>Output channels of stage <paramref name="stage"/> (1..5).</summary>
     public long StageChannels(int stage) => stage switch
     {
         1 => StemChannels,
-        >= 2 and <= 5 => 256L << (stage - 2),
+        >= 2 and <= 5 => (64 * Expansion) << (stage - 2),
         _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, "stages are numbered 1..5"),
     };
 
@@ -62,7 +69,7 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         };
     }
 
-    /// <summary>All five stages: a 2048-channel map at stride 16.</summary>
+    /// <summary>All five stages: a <see cref="FeatureChannels"/>-channel map at stride 16.</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
