@@ -24,7 +24,7 @@ public sealed class DeepLabV3Plus : BackboneNetwork<Tensor>
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
         NumClasses = numClasses;
-        aspp = new AtrousSpatialPyramidPooling(ResidualNetwork.OutputChannels, outputStride: 16, headNorm);
+        aspp = new AtrousSpatialPyramidPooling(backbone.FeatureChannels, outputStride: 16, headNorm);
         decoder = new DeepLabDecoder(numClasses, backbone.StageChannels(2), headNorm);
         RegisterComponents();
     }

@@ -11,9 +11,6 @@ namespace PuzzleCam.Models;
 /// </summary>
 public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
 {
-    /// <summary>Channels of the last stage of the bottleneck backbones; <see cref="FeatureChannels"/> is any backbone's.</summary>
-    public const long OutputChannels = 2048;
-
     // Field names are the reference's module names: TorchSharp registers fields under their names.
     private readonly nn.Module<Tensor, Tensor> conv1, bn1, maxpool, layer1, layer2, layer3, layer4;
 

@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PuzzleCam.IO;
+
+namespace PuzzleCam.Training;
+
+/// <summary>
+/// The reference's two logs of a training run: <c>experiments/logs/{tag}.txt</c> (every line printed, appended) and
+/// <c>experiments/data/{tag}.json</c> (<c>{"train": [...], "validation": [...]}</c>, rewritten after every event, here
+/// atomically). A resumed run keeps the entries up to its restart iteration.
+/// </summary>
+public sealed class TrainingLog
+{
+    private readonly string _textPath;
+    private readonly string _jsonPath;
+    private readonly JsonObject _data;
+    private readonly Action<string>? _echo;
+
+    public TrainingLog(string experimentsDir, string tag, long resumeIteration, Action<string>? echo = null)
+    {
+        _textPath = Path.Combine(experimentsDir, "logs", tag + ".txt");
+        _jsonPath = Path.Combine(experimentsDir, "data", tag + ".json");
+        _echo = echo;
+        Directory.CreateDirectory(Path.GetDirectoryName(_textPath)!);
+        _data = new JsonObject { ["train"] = new JsonArray(), ["validation"] = new JsonArray() };
+        if (resumeIteration > 0 && File.Exists(_jsonPath) && JsonNode.Parse(File.ReadAllText(_jsonPath)) is JsonObject previous)
+        {
+            foreach (var section in new[] { "train", "validation" })
+                if (previous[section] is JsonArray entries)
+                    foreach (var entry in entries.Where(e => e?["iteration"]?.GetValue<long>() <= resumeIteration).ToList())
+                        ((JsonArray)_data[section]!).Add(entry!.DeepClone());
+        }
+    }
+
+    public string JsonPath => _jsonPath;
+
+    /// <summary>Prints a line and appends it to the text log.</summary>
+    public void Line(string text)
+    {
+        _echo?.Invoke(text);
+        File.AppendAllText(_textPath, text + Environment.NewLine);
+    }
+
+    /// <summary>Adds an entry to the <c>train</c> or <c>validation</c> section and rewrites the JSON log.</summary>
+    public void Add(string section, IReadOnlyDictionary<string, double> values)
+    {
+        var entry = new JsonObject();
+        foreach (var (key, value) in values)
+            entry[key] = key == "iteration" ? JsonValue.Create((long)value) : JsonValue.Create(Math.Round(value, 6));
+        if (_data[section] is not JsonArray array) _data[section] = array = new JsonArray();
+        array.Add(entry);
+        AtomicFile.WriteAllText(_jsonPath, _data.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public static string Format(IReadOnlyDictionary<string, double> values) =>
+        string.Join(", ", values.Select(kv => kv.Key == "iteration" ? $"iteration={(long)kv.Value:N0}"
+            : string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:0.0000}")));
+}
