@@ -112,8 +112,8 @@ public sealed class MultiScaleCam
             strided.Add(Resize(kept, sh, sw));
             highRes.Add(Resize(kept, uh, uw));
         }
-        var camSum = stack(strided).sum(0);
-        var hrSum = stack(highRes).sum(0).narrow(1, 0, inputs.Height).narrow(2, 0, inputs.Width);
+        var camSum = stack(strided).sum(dim: 0);
+        var hrSum = stack(highRes).sum(dim: 0).narrow(1, 0, inputs.Height).narrow(2, 0, inputs.Width);
         return new CamFile(keys, ToMaps(NormalizeByMax(camSum)), ToMaps(NormalizeByMax(hrSum)));
     }
 
