@@ -34,9 +34,28 @@ public class MultiScaleCamTests
         var inputs = cams.Prepare(image);
         Assert.Equal([(15, 10), (30, 20)], inputs.Scales.Select(s => (s.Normalized.Width, s.Normalized.Height)));
 
-        var file = cams.Compute(inputs, new float[20]);
+        var tags = new float[20];
+        var file = cams.Compute(inputs, tags);
         Assert.Equal([0L], file.Keys);
         Assert.Equal((0, 5, 8), (file.Cam!.Classes, file.Cam.Height, file.Cam.Width));
         Assert.Equal((0, 20, 30), (file.HighResCam!.Classes, file.HighResCam.Height, file.HighResCam.Width));
+    }
+
+    [Fact]
+    public void LeavesNoTensorBehind()
+    {
+        using var model = Classifier.Create("resnet18", NormMode.Fix);
+        var cams = new MultiScaleCam(model, CPU, [0.5, 1.0]);
+        var inputs = cams.Prepare(new RgbImage(40, 24));
+        var tags = new float[20];
+        tags[3] = tags[11] = 1;
+        cams.Compute(inputs, tags);
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 3; i++)
+        {
+            var file = cams.Compute(inputs, tags);
+            Assert.Equal([0L, 4, 12], file.Keys);
+        }
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 }
