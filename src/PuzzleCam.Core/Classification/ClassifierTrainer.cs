@@ -110,6 +110,8 @@ public static class ClassifierTrainer
                     batches.MoveNext();
                     var (images, labels) = batches.Current;
                     var terms = Step(options, parallel, optimizer, images, labels, alpha);
+                    if (!double.IsFinite(terms[0]))
+                        throw new InvalidOperationException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
                     for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
                     counted++;
                 }
