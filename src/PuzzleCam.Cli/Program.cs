@@ -18,5 +18,6 @@ public static class Program
         TrainClassificationCommands.Baseline(),
         TrainClassificationCommands.WithPuzzle(),
         EvaluateCommand.Create(),
+        BenchCommands.Create(),
     };
 }
