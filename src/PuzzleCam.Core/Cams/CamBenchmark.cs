@@ -35,6 +35,9 @@ public sealed record CamBenchmarkOptions
 
     /// <summary>Timed runs.</summary>
     public int Repeats { get; init; } = 5;
+
+    /// <summary>Report the process's resident memory every this many timed runs (0: never), to check it stays flat.</summary>
+    public int ReportMemoryEvery { get; init; }
 }
 
 /// <summary>
@@ -48,38 +51,21 @@ public sealed record CamBenchmarkResult(CamBenchmarkOptions Options, int Width, 
         $"cam {Options.Architecture}, {Width}x{Height}, scales {string.Join(",", Options.Scales.Select(CamInferenceOptions.FormatScale))}, 20 classes, {Device}: {Total}; of which resize+normalize: median {Prepare.Median:F4} s");
 }
 
-/// <summary>Settings of <c>puzzlecam bench forward</c>: the classifier's eval forward of one batch.</summary>
-public sealed record ForwardBenchmarkOptions
-{
-    public string Architecture { get; init; } = "resnet50";
-
-    /// <summary>Images per batch (the issue compares 2 with PyTorch).</summary>
-    public int BatchSize { get; init; } = 2;
-
-    /// <summary>Square input side.</summary>
-    public int ImageSize { get; init; } = 512;
-
-    public string? Gpus { get; init; }
-    public int Warmup { get; init; } = 1;
-    public int Repeats { get; init; } = 5;
-}
-
-public sealed record ForwardBenchmarkResult(ForwardBenchmarkOptions Options, string Device, Timing Timing)
-{
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"forward {Options.Architecture} eval, {Options.BatchSize}x3x{Options.ImageSize}x{Options.ImageSize}, {Device}: {Timing}");
-}
-
-/// <summary>Timings of stage 2's work: a whole multi-scale CAM of an image, and the bare classifier forward.</summary>
+/// <summary>
+/// Timing of stage 2's unit of work, a whole multi-scale CAM of an image. (The bare classifier forward is
+/// <c>puzzlecam bench train-step --forward_only</c>.)
+/// </summary>
 public static class CamBenchmark
 {
     /// <summary>
     /// Times one multi-scale CAM of the image with every class taken as present (the most work a VOC image can need).
     /// </summary>
-    public static CamBenchmarkResult RunMultiScale(CamBenchmarkOptions options)
+    public static CamBenchmarkResult RunMultiScale(CamBenchmarkOptions options, Action<string>? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        CheckRuns(options.Warmup, options.Repeats);
+        if (options.Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {options.Warmup}");
+        if (options.Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {options.Repeats}");
+        if (options.ReportMemoryEvery < 0) throw new ArgumentException($"--memory_every must be at least 0, got {options.ReportMemoryEvery}");
         if (options.Scales.Count == 0) throw new ArgumentException("--scales is empty");
         var image = ImageCodec.ReadRgb(options.ImagePath);
         TorchRuntime.EnsureLoaded();
@@ -89,42 +75,16 @@ public static class CamBenchmark
         model.to(device);
         var cams = new MultiScaleCam(model, device, options.Scales);
         var allClasses = Enumerable.Repeat(1f, model.NumClasses).ToArray();
+        int run = 0;
         var total = Timing.Measure(() =>
         {
-            using var scope = NewDisposeScope();
-            cams.Compute(image, allClasses);
+            using (var scope = NewDisposeScope()) cams.Compute(image, allClasses);
+            run++;
+            int timed = run - options.Warmup;
+            if (options.ReportMemoryEvery > 0 && timed > 0 && timed % options.ReportMemoryEvery == 0)
+                report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"run {timed}: resident memory {TrainStepBenchmark.ResidentMegabytes():F0} MB"));
         }, options.Warmup, options.Repeats);
         var prepare = Timing.Measure(() => cams.Prepare(image), options.Warmup, options.Repeats);
         return new CamBenchmarkResult(options, image.Width, image.Height, device.ToString(), total, prepare);
-    }
-
-    /// <summary>Times the eval-mode forward (no gradients) of a batch of random images, waiting for the device each time.</summary>
-    public static ForwardBenchmarkResult RunForward(ForwardBenchmarkOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        CheckRuns(options.Warmup, options.Repeats);
-        if (options.BatchSize < 1) throw new ArgumentException($"--batch_size must be at least 1, got {options.BatchSize}");
-        if (options.ImageSize < 16) throw new ArgumentException($"--image_size must be at least 16, got {options.ImageSize}");
-        TorchRuntime.EnsureLoaded();
-        var device = DataParallel<Classifier>.ParseDevices(options.Gpus)[0];
-        using var model = Classifier.Create(options.Architecture, NormMode.Fix);
-        model.to(device);
-        model.eval();
-        var generator = new Generator(0);
-        using var batch = randn([options.BatchSize, 3, options.ImageSize, options.ImageSize], generator: generator).to(device);
-        var timing = Timing.Measure(() =>
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            model.forward(batch);
-            if (device.type == DeviceType.CUDA) cuda.synchronize(device);
-        }, options.Warmup, options.Repeats);
-        return new ForwardBenchmarkResult(options, device.ToString(), timing);
-    }
-
-    private static void CheckRuns(int warmup, int repeats)
-    {
-        if (warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {warmup}");
-        if (repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {repeats}");
     }
 }
