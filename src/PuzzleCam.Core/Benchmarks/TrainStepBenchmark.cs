@@ -34,6 +34,7 @@ public static class TrainStepBenchmark
 {
     public static Timing Run(TrainStepBenchmarkOptions options, Action<string>? report = null)
     {
+        Runtime.TorchRuntime.EnsureLoaded();
         var device = DataParallel<Classifier>.ParseDevices(options.Gpus)[0];
         manual_seed(0);
         using var model = Classifier.Create(options.Architecture, options.Mode);

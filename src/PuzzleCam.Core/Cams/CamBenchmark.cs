@@ -62,6 +62,7 @@ public static class CamBenchmark
     /// </summary>
     public static CamBenchmarkResult RunMultiScale(CamBenchmarkOptions options, Action<string>? report = null)
     {
+        Runtime.TorchRuntime.EnsureLoaded();
         ArgumentNullException.ThrowIfNull(options);
         if (options.Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {options.Warmup}");
         if (options.Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {options.Repeats}");

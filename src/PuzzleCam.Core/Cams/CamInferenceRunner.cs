@@ -49,6 +49,7 @@ public static class CamInferenceRunner
     /// <summary>Runs the stage; <paramref name="progress"/> receives the number of ids done (skipped ones included).</summary>
     public static CamInferenceResult Run(CamInferenceOptions options, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
+        Runtime.TorchRuntime.EnsureLoaded();
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         long start = Stopwatch.GetTimestamp();

@@ -32,6 +32,7 @@ public static class ClassifierTrainer
         Action<string>? echo = null, CancellationToken cancel = default)
     {
         options.Validate();
+        Runtime.TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
         var devices = DataParallel<Classifier>.ParseDevices(options.Gpus);
         var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
@@ -65,8 +66,7 @@ public static class ClassifierTrainer
         if (resume is not null)
         {
             model.LoadCheckpoint(paths.ResumeModel(start));
-            optimizer.Inner.load_state_dict(paths.ResumeOptimizer(start));
-            optimizer.GlobalStep = start;
+            optimizer.LoadState(TorchCheckpoint.Read(paths.ResumeOptimizer(start)), paths.ResumeOptimizer(start));
             parallel.Broadcast();
         }
 
@@ -200,7 +200,7 @@ public static class ClassifierTrainer
         public string Model => Path.Combine(ExperimentsDir, "models", Tag + ".pth");
         public string ResumeDir => Path.Combine(ExperimentsDir, "checkpoints", Tag);
         public string ResumeModel(long iteration) => Path.Combine(ResumeDir, $"model-{iteration}.pth");
-        public string ResumeOptimizer(long iteration) => Path.Combine(ResumeDir, $"optimizer-{iteration}.bin");
+        public string ResumeOptimizer(long iteration) => Path.Combine(ResumeDir, $"optimizer-{iteration}.pth");
         public string ResumeState => Path.Combine(ResumeDir, "state.json");
     }
 
@@ -227,9 +227,7 @@ public static class ClassifierTrainer
         Directory.CreateDirectory(paths.ResumeDir);
         model.SaveCheckpoint(paths.ResumeModel(state.Iteration));
         var optimizerPath = paths.ResumeOptimizer(state.Iteration);
-        var temp = optimizerPath + ".tmp";
-        optimizer.Inner.save_state_dict(temp);
-        File.Move(temp, optimizerPath, overwrite: true);
+        TorchCheckpoint.Write(optimizerPath, optimizer.StateDict());
         AtomicFile.WriteAllText(paths.ResumeState, JsonSerializer.Serialize(state));
         var keep = new HashSet<string>([Path.GetFullPath(paths.ResumeModel(state.Iteration)), Path.GetFullPath(optimizerPath), Path.GetFullPath(paths.ResumeState)]);
         foreach (var stale in Directory.GetFiles(paths.ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))

@@ -16,6 +16,7 @@ public static class TorchRuntime
 
     private static string Load()
     {
+        NativeAllocator.Configure();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
