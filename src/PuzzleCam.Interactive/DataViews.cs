@@ -47,7 +47,7 @@ public static class DataViews
     public static string Transformed(TransformedSample sample, string caption = "transformed")
     {
         var figures = new List<string> { Html.Image(ToRgb(sample.Image), $"{caption} {sample.Image.Width}x{sample.Image.Height}") };
-        if (sample.Mask is not null) figures.Add(Html.LabelMap(sample.Mask, "mask (white: ignore)"));
+        if (sample.Mask is not null) figures.Add(Html.LabelMap(sample.Mask, "mask (beige: ignore)"));
         return $"<div class=\"puzzlecam-transformed\">{Html.Row(figures)}{(sample.Mask is null ? "" : Html.Legend(sample.Mask))}</div>";
     }
 

@@ -24,8 +24,10 @@ internal static class Fixtures
 
     public static VocDataset Val => Data.Value.Val;
 
-    /// <summary>A validation sample that shows at least one object.</summary>
     public static VocSample Sample(int index = 0) => Val.Read(Val.Ids[index]);
+
+    /// <summary>The validation sample with the most classes, so that views of several classes have something to show.</summary>
+    public static VocSample Richest() => Val.Ids.Select(id => Val.Read(id)).MaxBy(s => s.Tags.Count(t => t > 0))!;
 
     /// <summary>
     /// CAM-like maps for the classes of the sample's tags: each class's mask, blurred and squared, so the maps peak
