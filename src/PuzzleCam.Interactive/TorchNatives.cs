@@ -61,11 +61,12 @@ public static class TorchNatives
         }
         if (nativeDir is null || !File.Exists(Path.Combine(nativeDir, "libtorch.so")) || !File.Exists(libTorchSharp)) return "";
 
-        // libtorch.so finds libtorch_cpu, libc10 and its OpenMP through its $ORIGIN run path; once they are loaded,
-        // LibTorchSharp's own dependencies resolve to them by soname instead of to whatever the system has.
-        var cudaLibrary = Path.Combine(nativeDir, "libtorch_cuda.so");
-        if (File.Exists(cudaLibrary)) NativeLibrary.Load(cudaLibrary);
-        NativeLibrary.Load(Path.Combine(nativeDir, "libtorch.so"));
+        // Dependencies first, each by absolute path: a library's own dependencies are looked up by name, and
+        // LD_LIBRARY_PATH comes before its $ORIGIN run path, so only libraries already loaded are sure to be ours.
+        // LibTorchSharp's dependencies then resolve by soname to these instead of to whatever the system has.
+        var order = Directory.GetFiles(nativeDir, "libgomp*.so*").Order(StringComparer.Ordinal)
+            .Concat(new[] { "libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so" }.Select(name => Path.Combine(nativeDir, name)).Where(File.Exists));
+        foreach (var library in order) NativeLibrary.Load(library);
         NativeLibrary.Load(libTorchSharp);
         return nativeDir;
     }
