@@ -26,7 +26,7 @@ internal static class Chromium
         {
             var flags = "--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync "
                 + $"--hide-scrollbars --virtual-time-budget=10000 --user-data-dir={profile.FullName} {action} file://{page}";
-            var (code, stdout, stderr) = Exec(Path, flags, TimeSpan.FromSeconds(60));
+            var (code, stdout, stderr) = Processes.Run(Path, flags, TimeSpan.FromSeconds(60));
             if (code != 0) throw new InvalidOperationException($"chromium exited {code} on {page}: {stderr}");
             return stdout;
         }
@@ -42,18 +42,22 @@ internal static class Chromium
             if (File.Exists(candidate)) return candidate;
         if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/apt-get"))
             throw new InvalidOperationException("these tests need Chromium: install Debian's 'chromium' package");
-        var (code, _, stderr) = Exec("/usr/bin/apt-get", "install -y -q chromium", TimeSpan.FromMinutes(10));
+        var (code, _, stderr) = Processes.Run("/usr/bin/apt-get", "install -y -q chromium", TimeSpan.FromMinutes(10));
         if (code != 0)
         {
-            Exec("/usr/bin/apt-get", "update -q", TimeSpan.FromMinutes(5));
-            (code, _, stderr) = Exec("/usr/bin/apt-get", "install -y -q chromium", TimeSpan.FromMinutes(10));
+            Processes.Run("/usr/bin/apt-get", "update -q", TimeSpan.FromMinutes(5));
+            (code, _, stderr) = Processes.Run("/usr/bin/apt-get", "install -y -q chromium", TimeSpan.FromMinutes(10));
         }
         if (code != 0 || !File.Exists("/usr/bin/chromium"))
             throw new InvalidOperationException($"these tests need Chromium and 'apt-get install -y chromium' failed ({code}): {stderr}");
         return "/usr/bin/chromium";
     }
+}
 
-    internal static (int Code, string Stdout, string Stderr) Exec(string file, string arguments, TimeSpan timeout, string? workingDirectory = null,
+/// <summary>Runs a program to completion and returns its exit code and output.</summary>
+internal static class Processes
+{
+    public static (int Code, string Stdout, string Stderr) Run(string file, string arguments, TimeSpan timeout, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file, arguments)

@@ -37,7 +37,7 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
         };
         // A libtorch that is not ours, first on the search path: loading the extension must still give TorchSharp its own.
         if (_packages.ForeignLibTorch is { } foreign) environment["LD_LIBRARY_PATH"] = foreign;
-        var (code, stdout, stderr) = Chromium.Exec("dotnet",
+        var (code, stdout, stderr) = Processes.Run("dotnet",
             $"tool run dotnet-repl -- --run {Path.Combine(NotebookDir, notebook)} --exit-after-run --output-format ipynb --output-path {output}",
             TimeSpan.FromMinutes(5), NotebookDir, environment);
 
@@ -57,7 +57,7 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
 
         var page = Path.Combine(Executed, Path.ChangeExtension(notebook, ".html"));
         File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{notebook}</title></head><body style=\"font-family:sans-serif;margin:8px\">"
-            + string.Concat(html.Select(h => $"<div class=\"output\" style=\"margin-bottom:12px\">{h}</div>")) + "</body></html>");
+            + string.Concat(html.Where(h => !h.Contains("<strong>Installing Packages</strong>")).Select(h => $"<div class=\"output\" style=\"margin-bottom:12px\">{h}</div>")) + "</body></html>");
         var dom = Chromium.DumpDom(page);
         int charts = KernelExtensionTests.Count(all, "class=\"puzzlecam-plotly\"");
         Assert.True(KernelExtensionTests.Count(dom, "class=\"main-svg\"") >= charts, $"{notebook}: {charts} charts but plotly drew fewer");
@@ -80,12 +80,12 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
             var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
             foreach (var project in new[] { "PuzzleCam.Interactive", "PuzzleCam.Core" })
             {
-                var (code, stdout, stderr) = Chromium.Exec("dotnet",
+                var (code, stdout, stderr) = Processes.Run("dotnet",
                     $"pack {Path.Combine(RepoPaths.Root, "src", project)} --no-build -c {configuration} -o {Feed} -p:Version={_version} --nologo",
                     TimeSpan.FromMinutes(5), RepoPaths.Root);
                 if (code != 0) throw new InvalidOperationException($"dotnet pack {project} failed ({code}): {stdout}{stderr}");
             }
-            var restore = Chromium.Exec("dotnet", "tool restore", TimeSpan.FromMinutes(5), RepoPaths.Root);
+            var restore = Processes.Run("dotnet", "tool restore", TimeSpan.FromMinutes(5), RepoPaths.Root);
             if (restore.Code != 0) throw new InvalidOperationException($"dotnet tool restore failed: {restore.Stdout}{restore.Stderr}");
             ForeignLibTorch = MakeForeignLibTorch(Path.Combine(_root, "foreign-libtorch"));
         }
@@ -104,7 +104,7 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
             File.WriteAllText(source, "int puzzlecam_foreign_libtorch = 1;\n", Encoding.ASCII);
             foreach (var name in new[] { "libtorch.so", "libtorch_cpu.so", "libc10.so" })
             {
-                var (code, _, stderr) = Chromium.Exec("/usr/bin/cc", $"-shared -fPIC -Wl,-soname,{name} -o {Path.Combine(dir, name)} {source}", TimeSpan.FromMinutes(1));
+                var (code, _, stderr) = Processes.Run("/usr/bin/cc", $"-shared -fPIC -Wl,-soname,{name} -o {Path.Combine(dir, name)} {source}", TimeSpan.FromMinutes(1));
                 if (code != 0) throw new InvalidOperationException($"cc failed building the stand-in {name}: {stderr}");
             }
             return dir;
