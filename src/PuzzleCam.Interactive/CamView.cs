@@ -28,7 +28,7 @@ public sealed record CamView(RgbImage? Image, CamFile Cams, double Threshold = C
     /// <summary>The maps at the size they are drawn: the image's when there is one.</summary>
     public ClassMaps DisplayMaps()
     {
-        var maps = Cams.ImageSizeMaps ?? Cams.Cam ?? Cams.RandomWalk!;
+        var maps = Cams.ImageSizeMaps ?? Cams.Cam ?? throw new ArgumentException("the CAM file holds no maps (none of cam, hr_cam, rw)", nameof(Cams));
         return Image is null || (maps.Width == Image.Width && maps.Height == Image.Height) ? maps : Resample.Bilinear(maps, Image.Width, Image.Height);
     }
 
@@ -53,7 +53,7 @@ public sealed record CamView(RgbImage? Image, CamFile Cams, double Threshold = C
         figures.Add(Html.LabelMap(mask, $"mask at threshold {Threshold.ToString("F2", CultureInfo.InvariantCulture)}"));
         if (GroundTruth is not null) figures.Add(Html.LabelMap(GroundTruth, "ground truth"));
         var labels = Html.PresentLabels(mask).Concat(GroundTruth is null ? [] : Html.PresentLabels(GroundTruth));
-        var scale = $"<div style=\"font-size:12px;margin:2px 4px\">0 {Html.Img(ColorMap.Bar(), 128).Replace("display:block", "display:inline-block;vertical-align:middle")} 1 ({ColorMap.Name})</div>";
+        var scale = $"<div style=\"font-size:12px;margin:2px 4px\">0 {Html.Img(ColorMap.Bar(), 128, inline: true)} 1 ({ColorMap.Name})</div>";
         var title = Title is null ? "" : Html.Heading(Title);
         var note = maps.Classes == 0 ? Html.Note("no class is present in this CAM file (keys hold only the background)") : "";
         return $"<div class=\"puzzlecam-cams\">{title}{Html.Row(figures)}{scale}{Html.Legend(labels)}{note}</div>";

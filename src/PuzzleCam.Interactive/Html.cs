@@ -15,8 +15,8 @@ public static class Html
         Figure(Img(image, displayWidth), caption);
 
     /// <summary>A bare <c>img</c> element; small images are scaled up without smoothing so pixels stay visible.</summary>
-    public static string Img(RgbImage image, int displayWidth = TileWidth) =>
-        $"<img src=\"data:image/png;base64,{Convert.ToBase64String(ImageCodec.EncodePng(image))}\" width=\"{displayWidth}\" style=\"image-rendering:pixelated;display:block\" alt=\"{image.Width}x{image.Height}\"/>";
+    public static string Img(RgbImage image, int displayWidth = TileWidth, bool inline = false) =>
+        $"<img src=\"data:image/png;base64,{Convert.ToBase64String(ImageCodec.EncodePng(image))}\" width=\"{displayWidth}\" style=\"image-rendering:pixelated;{(inline ? "display:inline-block;vertical-align:middle" : "display:block")}\" alt=\"{image.Width}x{image.Height}\"/>";
 
     public static string LabelMap(LabelMap map, string caption, int displayWidth = TileWidth) => Image(Colorize(map), caption, displayWidth);
 
