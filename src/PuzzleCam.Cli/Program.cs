@@ -15,6 +15,9 @@ public static class Program
         DataCommands.MakeTrainAug(),
         PipelineCommands.MakeSynthetic(),
         PipelineCommands.Reproduce(),
+        TrainClassificationCommands.Baseline(),
+        TrainClassificationCommands.WithPuzzle(),
         EvaluateCommand.Create(),
+        BenchCommands.Create(),
     };
 }

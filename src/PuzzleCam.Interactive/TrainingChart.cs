@@ -100,8 +100,15 @@ public sealed class TrainingChart : IProgress<TrainingRecord>
         if (redraw) _display!.Update(this);
     }
 
-    /// <summary>Which panel a value goes to: all loss terms share one, every other name has its own.</summary>
-    public static string PanelOf(string name) => name.Contains("loss", StringComparison.OrdinalIgnoreCase) ? "loss" : name;
+    /// <summary>
+    /// Which panel a value goes to: all loss terms share one, mIoU and best mIoU share one, every other name has its own;
+    /// null for the bookkeeping values trainers log beside them (the iteration again, wall-clock time), which are not plotted.
+    /// </summary>
+    public static string? PanelOf(string name) =>
+        name is "iteration" or "time" ? null
+        : name.Contains("loss", StringComparison.OrdinalIgnoreCase) ? "loss"
+        : name.Contains("miou", StringComparison.OrdinalIgnoreCase) ? "mIoU %"
+        : name;
 
     public PlotlyChart ToChart()
     {
@@ -110,7 +117,8 @@ public sealed class TrainingChart : IProgress<TrainingRecord>
         var phasesOfName = records.SelectMany(r => r.Values.Keys.Select(k => (Key: k, r.Phase))).Distinct()
             .GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Count());
         var series = records
-            .SelectMany(r => r.Values.Select(v => (Series: phasesOfName[v.Key] > 1 ? $"{r.Phase} {v.Key}" : v.Key, Panel: PanelOf(v.Key), r.Iteration, v.Value)))
+            .SelectMany(r => r.Values.Where(v => PanelOf(v.Key) is not null)
+                .Select(v => (Series: phasesOfName[v.Key] > 1 ? $"{r.Phase} {v.Key}" : v.Key, Panel: PanelOf(v.Key)!, r.Iteration, v.Value)))
             .GroupBy(p => (p.Series, p.Panel))
             .Select(g => (g.Key.Series, g.Key.Panel, X: (IReadOnlyList<double>)g.Select(p => (double)p.Iteration).ToList(), Y: (IReadOnlyList<double>)g.Select(p => p.Value).ToList()));
         var panels = series.GroupBy(s => s.Panel)
@@ -125,7 +133,7 @@ public sealed class TrainingChart : IProgress<TrainingRecord>
         if (records.Count == 0) return $"<div class=\"puzzlecam-training\">{Html.Note($"{Title}: waiting for the first iteration")}</div>";
         var latest = records.GroupBy(r => r.Phase).Select(g => g.MaxBy(r => r.Iteration)!)
             .Select(r => (IReadOnlyList<string>)[r.Phase, r.Iteration.ToString("N0", CultureInfo.InvariantCulture),
-                string.Join(", ", r.Values.Select(v => $"{v.Key}={v.Value.ToString("G4", CultureInfo.InvariantCulture)}"))]);
+                string.Join(", ", r.Values.Where(v => v.Key != "iteration").Select(v => $"{v.Key}={v.Value.ToString("G4", CultureInfo.InvariantCulture)}"))]);
         return $"<div class=\"puzzlecam-training\">{ToChart().ToHtml()}{Html.Table(["latest", "iteration", "values"], latest.ToList())}</div>";
     }
 }

@@ -41,11 +41,11 @@ public class BrowserRenderingTests
         ["synthetic-summary"] = () => Fixtures.Summary,
         ["training"] = () =>
         {
-            var records = Enumerable.Range(1, 40).Select(i => new TrainingRecord(i * 25, TrainingRecord.Train, new Dictionary<string, double>
+            var records = Enumerable.Range(1, 40).Select(i => new TrainingRecord(i * 25, "train", new Dictionary<string, double>
             {
                 ["class_loss"] = 0.7 * Math.Exp(-i / 12.0) + 0.05, ["p_class_loss"] = 0.8 * Math.Exp(-i / 10.0) + 0.07,
                 ["re_loss"] = 0.02 + 0.01 * Math.Sin(i / 3.0), ["alpha"] = Math.Min(4, i * 0.1), ["lr"] = 0.1 * Math.Pow(1 - i / 41.0, 0.9),
-            })).Concat(Enumerable.Range(1, 4).Select(i => new TrainingRecord(i * 250, TrainingRecord.Validation, new Dictionary<string, double> { ["train_mIoU"] = 30 + 8 * i })));
+            })).Concat(Enumerable.Range(1, 4).Select(i => new TrainingRecord(i * 250, "validation", new Dictionary<string, double> { ["train_mIoU"] = 30 + 8 * i })));
             return new TrainingChart("Puzzle-CAM on synthetic (illustrative values)", records: records);
         },
         ["evaluation"] = () => Fixtures.Report(blur: 3),

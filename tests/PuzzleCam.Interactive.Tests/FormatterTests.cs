@@ -68,16 +68,15 @@ public class FormatterTests
             var log = new TrainingLog(dir.FullName, "run", resumeIteration: 0);
             log.Add("train", new Dictionary<string, double> { ["iteration"] = 10, ["loss"] = 0.9, ["class_loss"] = 0.7, ["alpha"] = 0.1, ["lr"] = 0.1 });
             log.Add("train", new Dictionary<string, double> { ["iteration"] = 20, ["loss"] = 0.5, ["class_loss"] = 0.4, ["alpha"] = 0.2, ["lr"] = 0.09 });
-            log.Add("validation", new Dictionary<string, double> { ["iteration"] = 20, ["threshold"] = 0.2, ["train_mIoU"] = 41.5 });
+            log.Add("validation", new Dictionary<string, double> { ["iteration"] = 20, ["threshold"] = 0.2, ["train_mIoU"] = 41.5, ["best_train_mIoU"] = 41.5, ["time"] = 3 });
             var chart = TrainingChart.FromLog(log.JsonPath);
             Assert.Equal(3, chart.Records.Count);
             Assert.Equal("run", chart.Title);
             var figure = JsonNode.Parse(chart.ToChart().ToJson())!;
             var traces = figure["data"]!.AsArray();
-            Assert.Equal(["loss", "class_loss", "alpha", "lr", "threshold", "train_mIoU"], traces.Select(t => (string)t!["name"]!));
-            Assert.Equal("y", (string)traces[0]!["yaxis"]!);
-            Assert.Equal("y", (string)traces[1]!["yaxis"]!);
-            Assert.Equal("y5", (string)traces[5]!["yaxis"]!);
+            // The trainer's bookkeeping (iteration, time) is not plotted; losses share a panel, and so do the mIoUs.
+            Assert.Equal(["loss", "class_loss", "alpha", "lr", "threshold", "train_mIoU", "best_train_mIoU"], traces.Select(t => (string)t!["name"]!));
+            Assert.Equal(["y", "y", "y2", "y3", "y4", "y5", "y5"], traces.Select(t => (string)t!["yaxis"]!));
             Assert.Equal([10.0, 20.0], traces[0]!["x"]!.AsArray().Select(v => (double)v!));
         }
         finally
@@ -90,7 +89,7 @@ public class FormatterTests
     public void TrainingChartCollectsWithoutANotebook()
     {
         var chart = TrainingChart.Show();
-        chart.Report(new TrainingRecord(1, TrainingRecord.Train, new Dictionary<string, double> { ["loss"] = 1 }));
+        chart.Report(new TrainingRecord(1, "train", new Dictionary<string, double> { ["loss"] = 1 }));
         chart.Complete();
         Assert.Single(chart.Records);
         Assert.Contains("loss=1", chart.ToHtml());

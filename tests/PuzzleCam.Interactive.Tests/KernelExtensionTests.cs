@@ -91,8 +91,8 @@ public class KernelExtensionTests
             {{Usings}}
             var chart = TrainingChart.Show("classifier", TimeSpan.Zero);
             for (int i = 1; i <= 5; i++)
-                chart.Report(new TrainingRecord(i * 10, TrainingRecord.Train, new Dictionary<string, double> { ["class_loss"] = 1.0 / i, ["p_loss"] = 0.5 / i, ["alpha"] = i * 0.4, ["lr"] = 0.1 * (1 - i / 6.0) }));
-            chart.Report(new TrainingRecord(50, TrainingRecord.Validation, new Dictionary<string, double> { ["train_mIoU"] = 42.5 }));
+                chart.Report(new TrainingRecord(i * 10, "train", new Dictionary<string, double> { ["class_loss"] = 1.0 / i, ["p_loss"] = 0.5 / i, ["alpha"] = i * 0.4, ["lr"] = 0.1 * (1 - i / 6.0) }));
+            chart.Report(new TrainingRecord(50, "validation", new Dictionary<string, double> { ["train_mIoU"] = 42.5 }));
             chart.Complete();
             """);
         var shown = Assert.Single(events.OfType<DisplayedValueProduced>());

@@ -34,7 +34,7 @@ public sealed class CamValidation
             var mask = sample.Mask ?? throw new InvalidDataFileException(dataset.MaskPath(sample.Id), "the evaluation split needs a ground-truth mask for every image");
             var t = pipeline.Apply(sample.Image, mask, rng);
             return new Sample(t.Image, sample.Tags, t.Mask!);
-        }, batch => batch, new BatchLoaderOptions { BatchSize = batchSize, Shuffle = false, DropLast = false, Workers = 1 });
+        }, batch => batch.ToArray(), new BatchLoaderOptions { BatchSize = batchSize, Shuffle = false, DropLast = false, Workers = 1 });
     }
 
     public VocDataset Dataset { get; }

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Text.Json;
+using PuzzleCam.Data.Loading;
+using PuzzleCam.Data.Transforms;
+using PuzzleCam.Data.Voc;
+using PuzzleCam.IO;
+using PuzzleCam.Models;
+using PuzzleCam.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PuzzleCam.Classification;
+
+/// <summary>What a classifier training run left: the selected model and its score.</summary>
+public sealed record ClassifierTrainingResult(string Tag, string ModelPath, double BestMiou, double BestThreshold, long Iterations, TimeSpan Elapsed);
+
+/// <summary>
+/// Stage 1 (spec 4): trains the classifier on image-level tags, with the puzzle module or as the baseline, keeps the
+/// checkpoint with the best in-training CAM mIoU, and can be interrupted and resumed exactly where it stopped
+/// (weights, optimizer state and iteration are saved after every evaluation and on cancellation; the augmentation of
+/// iteration n does not depend on what ran before it).
+/// </summary>
+public static class ClassifierTrainer
+{
+    private sealed record Sample(ChwImage Image, float[] Tags);
+
+    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options);
+
+    private static readonly string[] TermNames = ["loss", "class_loss", "p_class_loss", "re_loss", "conf_loss"];
+
+    public static ClassifierTrainingResult Run(ClassifierTrainingOptions options, IProgress<TrainingRecord>? progress = null,
+        Action<string>? echo = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var devices = DataParallel<Classifier>.ParseDevices(options.Gpus);
+        var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+        var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
+        long itersPerEpoch = train.Count / options.BatchSize;
+        if (itersPerEpoch == 0)
+            throw new ArgumentException($"--batch_size {options.BatchSize} is larger than the {train.Count} images of {options.Domain}");
+        long maxIteration = options.MaxEpoch * itersPerEpoch;
+        long stopIteration = Math.Min(maxIteration, options.MaxIterations ?? maxIteration);
+        long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
+        long evalEvery = options.EvalEvery ?? itersPerEpoch;
+
+        var paths = new ExperimentPaths(options.ExperimentsDir, options.Tag);
+        var fingerprint = Fingerprint(options);
+        var resume = ReadResume(paths, fingerprint);
+        long start = resume?.Iteration ?? 0;
+        double bestMiou = resume?.BestMiou ?? -1, bestThreshold = resume?.BestThreshold ?? 0;
+
+        torch.manual_seed(options.Seed);
+        using var parallel = new DataParallel<Classifier>(() => CreateModel(options), devices);
+        var model = parallel.Master;
+        var groups = ParameterGroups.Of(model);
+        double lr = options.LearningRate, wd = options.WeightDecay;
+        using var optimizer = new PolyOptimizer(
+        [
+            new ParameterGroup(groups.PretrainedWeights.Select(p => p.Parameter).ToList(), lr, wd),
+            new ParameterGroup(groups.PretrainedBiases.Select(p => p.Parameter).ToList(), 2 * lr, 0),
+            new ParameterGroup(groups.ScratchWeights.Select(p => p.Parameter).ToList(), 10 * lr, wd),
+            new ParameterGroup(groups.ScratchBiases.Select(p => p.Parameter).ToList(), 20 * lr, 0),
+        ], wd, maxIteration, options.Momentum, options.Nesterov);
+        if (resume is not null)
+        {
+            model.LoadCheckpoint(paths.ResumeModel(start));
+            optimizer.Inner.load_state_dict(paths.ResumeOptimizer(start));
+            optimizer.GlobalStep = start;
+            parallel.Broadcast();
+        }
+
+        var log = new TrainingLog(options.ExperimentsDir, options.Tag, start, echo);
+        log.Line(resume is null
+            ? $"[i] {options.Tag}: {(options.Puzzle ? "Puzzle-CAM" : "baseline")} {options.Architecture} ({options.Mode}), {train.Count} images, {maxIteration} iterations on {string.Join(", ", devices)}"
+            : $"[i] {options.Tag}: resuming at iteration {start} of {maxIteration} (best mIoU {bestMiou:F2})");
+
+        var pipeline = TransformPipeline.ForClassificationTraining(new AugmentationOptions
+        {
+            MinImageSize = options.MinImageSize,
+            MaxImageSize = options.MaxImageSize,
+            CropSize = options.ImageSize,
+        });
+        var loader = new BatchLoader<Sample, (Tensor Images, Tensor Labels)>(train.Count, (i, rng) =>
+        {
+            var id = train.Ids[i];
+            return new Sample(pipeline.Apply(train.ReadImage(id), null, rng).Image, train.ReadTags(id));
+        }, batch => (TensorCollate.Images(batch.Select(s => s.Image).ToList()), TensorCollate.Rows(batch.Select(s => s.Tags).ToList())),
+            new BatchLoaderOptions { BatchSize = options.BatchSize, Workers = options.NumWorkers, Seed = (ulong)options.Seed, Shuffle = true, DropLast = true });
+        var validation = new CamValidation(evaluation, options.ImageSize, options.BatchSize);
+
+        var sums = new double[TermNames.Length];
+        int counted = 0;
+        model.train();
+        for (int r = 1; r < devices.Count; r++) parallel.Replica(r).train();
+        long iteration = start;
+        using (var batches = loader.Endless(start, cancel).GetEnumerator())
+        {
+            while (iteration < stopIteration)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint));
+                    log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
+                    cancel.ThrowIfCancellationRequested();
+                }
+                double alpha = options.Losses.AlphaAt(iteration, maxIteration);
+                using (var scope = NewDisposeScope())
+                {
+                    batches.MoveNext();
+                    var (images, labels) = batches.Current;
+                    var terms = Step(options, parallel, optimizer, images, labels, alpha);
+                    if (!double.IsFinite(terms[0]))
+                        throw new InvalidOperationException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
+                    for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
+                    counted++;
+                }
+                iteration++;
+
+                if (iteration % logEvery == 0 || iteration == stopIteration)
+                {
+                    var values = new Dictionary<string, double> { ["iteration"] = iteration, ["learning_rate"] = optimizer.LearningRate, ["alpha"] = alpha };
+                    for (int t = 0; t < TermNames.Length; t++) values[TermNames[t]] = sums[t] / counted;
+                    values["time"] = clock.Elapsed.TotalSeconds;
+                    log.Add("train", values);
+                    log.Line($"[i] {TrainingLog.Format(values)}");
+                    progress?.Report(new TrainingRecord(iteration, "train", values));
+                    Array.Clear(sums);
+                    counted = 0;
+                }
+
+                if (iteration % evalEvery == 0 || iteration == stopIteration)
+                {
+                    var score = validation.Evaluate(model, devices[0], cancel);
+                    if (score.Miou > bestMiou)
+                    {
+                        bestMiou = score.Miou;
+                        bestThreshold = score.Threshold;
+                        model.SaveCheckpoint(paths.Model);
+                    }
+                    var values = new Dictionary<string, double>
+                    {
+                        ["iteration"] = iteration, ["threshold"] = score.Threshold, ["train_mIoU"] = score.Miou, ["best_train_mIoU"] = bestMiou,
+                        ["time"] = clock.Elapsed.TotalSeconds,
+                    };
+                    log.Add("validation", values);
+                    log.Line($"[i] {TrainingLog.Format(values)}");
+                    progress?.Report(new TrainingRecord(iteration, "validation", values));
+                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint));
+                }
+            }
+        }
+        return new ClassifierTrainingResult(options.Tag, paths.Model, bestMiou, bestThreshold, iteration, clock.Elapsed);
+    }
+
+    /// <summary>One data-parallel step: forward and backward on every replica, gradients to replica 0, one update, weights back.</summary>
+    private static double[] Step(ClassifierTrainingOptions options, DataParallel<Classifier> parallel, PolyOptimizer optimizer,
+        Tensor images, Tensor labels, double alpha)
+    {
+        optimizer.ZeroGrad();
+        var xs = parallel.Scatter(images);
+        var ys = parallel.Scatter(labels);
+        double batch = images.shape[0];
+        var terms = parallel.ForwardBackward(xs.Count, r =>
+        {
+            var model = parallel.Replica(r);
+            var x = xs[r];
+            var y = ys[r];
+            // Each replica's loss is a mean over its share of the batch; weighting by that share makes the sum of the
+            // replicas' gradients the gradient of the mean over the whole batch.
+            double share = x.shape[0] / batch;
+            if (!options.Puzzle)
+            {
+                var loss = PuzzleStep.Baseline(model, x, y);
+                double value = loss.item<float>() * share;
+                return (loss * share, [value, value, 0, 0, 0]);
+            }
+            var t = PuzzleStep.Run(model, x, y, options.NumPieces, options.Losses, alpha).Terms;
+            return (t.Total * share,
+            [
+                t.Total.item<float>() * share, t.ClassLoss.item<float>() * share, t.PuzzleClassLoss.item<float>() * share,
+                t.ReconstructionLoss.item<float>() * share, t.ConfidenceLoss.item<float>() * share,
+            ]);
+        });
+        optimizer.Step();
+        parallel.Broadcast();
+        return terms;
+    }
+
+    /// <summary>The classifier with ImageNet weights in its backbone when the architecture or <c>--pretrained</c> provides them.</summary>
+    public static Classifier CreateModel(ClassifierTrainingOptions options)
+    {
+        var model = Classifier.Create(options.Architecture, options.Mode);
+        if (options.Pretrained is not null) CheckpointLoader.LoadPretrained(model.Backbone, options.Pretrained);
+        return model;
+    }
+
+    private sealed record ExperimentPaths(string ExperimentsDir, string Tag)
+    {
+        public string Model => Path.Combine(ExperimentsDir, "models", Tag + ".pth");
+        public string ResumeDir => Path.Combine(ExperimentsDir, "checkpoints", Tag);
+        public string ResumeModel(long iteration) => Path.Combine(ResumeDir, $"model-{iteration}.pth");
+        public string ResumeOptimizer(long iteration) => Path.Combine(ResumeDir, $"optimizer-{iteration}.bin");
+        public string ResumeState => Path.Combine(ResumeDir, "state.json");
+    }
+
+    /// <summary>The options that decide the run's numbers; a resume with other options would mix two runs, so it is refused.</summary>
+    private static string Fingerprint(ClassifierTrainingOptions o) => JsonSerializer.Serialize(o with { MaxIterations = null, NumWorkers = 0, Gpus = null });
+
+    private static ResumeState? ReadResume(ExperimentPaths paths, string fingerprint)
+    {
+        if (!File.Exists(paths.ResumeState)) return null;
+        var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(paths.ResumeState))
+            ?? throw new InvalidDataFileException(paths.ResumeState, "empty resume state");
+        if (state.Options != fingerprint)
+            throw new InvalidOperationException($"{paths.ResumeState}: experiment '{Path.GetFileName(paths.ResumeDir)}' was started with other options; use another --tag or delete {paths.ResumeDir} to start over");
+        return state;
+    }
+
+    /// <summary>
+    /// Weights and optimizer go to files named by their iteration, the state file that names that iteration is
+    /// replaced last, and only then are older files removed: whenever the process dies, the state file and the files
+    /// it names belong together.
+    /// </summary>
+    private static void SaveResume(ExperimentPaths paths, Classifier model, PolyOptimizer optimizer, ResumeState state)
+    {
+        Directory.CreateDirectory(paths.ResumeDir);
+        model.SaveCheckpoint(paths.ResumeModel(state.Iteration));
+        var optimizerPath = paths.ResumeOptimizer(state.Iteration);
+        var temp = optimizerPath + ".tmp";
+        optimizer.Inner.save_state_dict(temp);
+        File.Move(temp, optimizerPath, overwrite: true);
+        AtomicFile.WriteAllText(paths.ResumeState, JsonSerializer.Serialize(state));
+        var keep = new HashSet<string>([Path.GetFullPath(paths.ResumeModel(state.Iteration)), Path.GetFullPath(optimizerPath), Path.GetFullPath(paths.ResumeState)]);
+        foreach (var stale in Directory.GetFiles(paths.ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))
+            File.Delete(stale);
+    }
+}

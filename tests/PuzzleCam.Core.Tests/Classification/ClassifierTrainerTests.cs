@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using PuzzleCam.Classification;
+using PuzzleCam.Data.Synthetic;
+using PuzzleCam.Models;
+using static TorchSharp.torch;
+
+namespace PuzzleCam.Core.Tests.Classification;
+
+[Trait("Category", "Slow")]
+public class ClassifierTrainerTests
+{
+    private static readonly Lazy<string> Data = new(() =>
+    {
+        var root = Path.Combine(Directory.CreateTempSubdirectory("trainer").FullName, "synthetic");
+        SyntheticVocDataset.Generate(root, new SyntheticOptions { Train = 8, Val = 2, Size = 64, Seed = 5 });
+        return root;
+    });
+
+    private static ClassifierTrainingOptions Options(string experiments, string tag) => new()
+    {
+        DataDir = Data.Value,
+        Architecture = "resnet18",
+        Mode = NormMode.Fix,
+        BatchSize = 4,
+        MaxEpoch = 2,
+        ImageSize = 32,
+        MinImageSize = 32,
+        MaxImageSize = 48,
+        NumWorkers = 2,
+        LearningRate = 0.01,
+        Tag = tag,
+        ExperimentsDir = experiments,
+        Losses = new PuzzleLossOptions { Alpha = 4 },
+    };
+
+    [Fact]
+    public void InterruptedRunResumesToTheSameWeights()
+    {
+        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var straight = ClassifierTrainer.Run(Options(experiments, "straight"));
+        Assert.Equal(4, straight.Iterations);
+        ClassifierTrainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
+        var resumed = ClassifierTrainer.Run(Options(experiments, "resumed"));
+        Assert.Equal(4, resumed.Iterations);
+
+        var a = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "straight", "model-4.pth"));
+        var b = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "resumed", "model-4.pth"));
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var (key, value) in a)
+            Assert.True(value.equal(b[key]).all().item<bool>(), $"{key} differs after resuming");
+
+        var log = JsonNode.Parse(File.ReadAllText(Path.Combine(experiments, "data", "resumed.json")))!;
+        Assert.Equal([1L, 2L, 3L, 4L], log["train"]!.AsArray().Select(e => e!["iteration"]!.GetValue<long>()));
+        Assert.True(File.Exists(straight.ModelPath));
+    }
+
+    [Fact]
+    public void ResumingWithOtherOptionsIsRefused()
+    {
+        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        ClassifierTrainer.Run(Options(experiments, "x") with { MaxIterations = 1 });
+        var e = Assert.Throws<InvalidOperationException>(() => ClassifierTrainer.Run(Options(experiments, "x") with { LearningRate = 0.5 }));
+        Assert.Contains("other options", e.Message);
+    }
+
+    [Fact]
+    public void BaselineTrainsAndSavesItsBestModel()
+    {
+        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var result = ClassifierTrainer.Run(Options(experiments, "base") with { Puzzle = false });
+        Assert.InRange(result.BestMiou, 0, 100);
+        using var model = Classifier.Create("resnet18", NormMode.Fix);
+        model.LoadCheckpoint(result.ModelPath);
+    }
+}
