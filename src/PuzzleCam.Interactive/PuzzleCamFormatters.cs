@@ -18,7 +18,8 @@ public static class PuzzleCamFormatters
 {
     /// <summary>
     /// Readies TorchSharp (preloading this build's libtorch, see <see cref="TorchNatives"/>), registers the HTML
-    /// formatters and, inside a notebook cell, displays plotly.js once for the charts and a line saying what loaded.
+    /// formatters, finds the pretrained ResNet-18 (<see cref="PretrainedModels"/>) and, inside a notebook cell, displays
+    /// plotly.js once for the charts and a line saying what loaded.
     /// </summary>
     public static string Load()
     {
@@ -33,7 +34,10 @@ public static class PuzzleCamFormatters
             torch = e.Message;
         }
         Register();
-        var status = $"PuzzleCam.Interactive {typeof(PuzzleCamFormatters).Assembly.GetName().Version}: formatters registered; {torch}; plotly.js {PlotlyLibrary.Version} embedded for offline charts";
+        var resnet18 = PretrainedModels.Prepare();
+        var status = $"PuzzleCam.Interactive {typeof(PuzzleCamFormatters).Assembly.GetName().Version}: formatters registered; {torch}; "
+            + (resnet18.Length > 0 ? $"ImageNet ResNet-18 from {resnet18}; " : "")
+            + $"plotly.js {PlotlyLibrary.Version} embedded for offline charts";
         KernelInvocationContext.Current?.DisplayAs($"{PlotlyLibrary.ScriptElement()}<div class=\"puzzlecam-loaded\" style=\"font-size:12px\">{Html.Encode(status)}</div>", HtmlFormatter.MimeType);
         return status;
     }

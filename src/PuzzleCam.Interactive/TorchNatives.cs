@@ -34,15 +34,28 @@ public static class TorchNatives
         return _preloaded.Length == 0 ? description : $"{description}; natives from {_preloaded}";
     }
 
+    /// <summary>
+    /// The NuGet package folder TorchSharp was loaded from (<c>&lt;packages&gt;/torchsharp/&lt;version&gt;/lib/&lt;tfm&gt;/TorchSharp.dll</c>),
+    /// or null when it comes from an application's own output folder.
+    /// </summary>
+    internal static string? PackagesRoot
+    {
+        get
+        {
+            var assemblyDir = Path.GetDirectoryName(typeof(torch).Assembly.Location);
+            if (string.IsNullOrEmpty(assemblyDir)) return null;
+            var torchSharpHome = Path.GetFullPath(Path.Combine(assemblyDir, "..", ".."));
+            bool inPackage = string.Equals(Path.GetFileName(Path.GetDirectoryName(torchSharpHome)), "torchsharp", StringComparison.OrdinalIgnoreCase);
+            return inPackage ? Path.GetFullPath(Path.Combine(torchSharpHome, "..", "..")) : null;
+        }
+    }
+
     private static string Preload()
     {
         if (!OperatingSystem.IsLinux()) return "";
-        // <packages>/torchsharp/<version>/lib/<tfm>/TorchSharp.dll when it comes from the NuGet cache.
-        var assemblyDir = Path.GetDirectoryName(typeof(torch).Assembly.Location);
-        if (assemblyDir is null) return "";
+        if (PackagesRoot is not { } packages) return "";
+        var assemblyDir = Path.GetDirectoryName(typeof(torch).Assembly.Location)!;
         var torchSharpHome = Path.GetFullPath(Path.Combine(assemblyDir, "..", ".."));
-        var packages = Path.GetFullPath(Path.Combine(torchSharpHome, "..", ".."));
-        if (!string.Equals(Path.GetFileName(Path.GetDirectoryName(torchSharpHome)), "torchsharp", StringComparison.OrdinalIgnoreCase)) return "";
         var libTorchSharp = Path.Combine(torchSharpHome, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
 
         string? nativeDir = null;

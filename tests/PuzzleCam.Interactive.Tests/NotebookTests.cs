@@ -53,7 +53,9 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
         Assert.Contains("class=\"puzzlecam-plotly\"", all);
         Assert.Contains("<table", all);
         Assert.Single(html, h => h.Contains("class=\"puzzlecam-plotly-js\""));
-        Assert.Contains("natives from", Assert.Single(html, h => h.Contains("puzzlecam-loaded")));
+        var loaded = Assert.Single(html, h => h.Contains("puzzlecam-loaded"));
+        Assert.Contains("natives from", loaded);
+        Assert.Contains("ImageNet ResNet-18 from", loaded);
 
         var page = Path.Combine(Executed, Path.ChangeExtension(notebook, ".html"));
         File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{notebook}</title></head><body style=\"font-family:sans-serif;margin:8px\">"
