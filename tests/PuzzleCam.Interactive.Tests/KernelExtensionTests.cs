@@ -106,6 +106,38 @@ public class KernelExtensionTests
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
+    public async Task ClassifierTrainingDrivesTheLiveChart()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var experiments = Directory.CreateTempSubdirectory("puzzlecam-chart-training-");
+        try
+        {
+            var events = await kernel.RunAsync($$"""
+                {{Usings}} using PuzzleCam.Classification; using PuzzleCam.Models;
+                var chart = TrainingChart.Show("Puzzle-CAM, resnet18", TimeSpan.Zero);
+                ClassifierTrainer.Run(new ClassifierTrainingOptions
+                {
+                    DataDir = @"{{Fixtures.Val.Root}}", Architecture = "resnet18", Mode = NormMode.Fix, BatchSize = 4, MaxEpoch = 1,
+                    ImageSize = 32, MinImageSize = 32, MaxImageSize = 48, NumWorkers = 1, LearningRate = 0.01, Tag = "chart",
+                    ExperimentsDir = @"{{experiments.FullName}}", Losses = new PuzzleLossOptions { Alpha = 4 },
+                }, progress: chart);
+                chart.Complete();
+                """);
+            var shown = Assert.Single(events.OfType<DisplayedValueProduced>());
+            var updates = events.OfType<DisplayedValueUpdated>().Where(u => u.ValueId == shown.ValueId).ToList();
+            Assert.NotEmpty(updates);
+            var last = KernelHarness.Html(updates.TakeLast(1)).Single();
+            foreach (var name in new[] { "p_class_loss", "learning_rate", "alpha", "train_mIoU" }) Assert.Contains($"\"{name}\"", last);
+            Assert.DoesNotContain("\"time\"", last);
+        }
+        finally
+        {
+            experiments.Delete(true);
+        }
+    }
+
+    [Fact]
     public async Task EvaluationShowsTableAndChartsAndComparesRuns()
     {
         using var kernel = await KernelHarness.StartAsync();
