@@ -83,7 +83,7 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
             foreach (var project in new[] { "PuzzleCam.Interactive", "PuzzleCam.Core" })
             {
                 var (code, stdout, stderr) = Processes.Run("dotnet",
-                    $"pack {Path.Combine(RepoPaths.Root, "src", project)} --no-build -c {configuration} -o {Feed} -p:Version={_version} --nologo",
+                    $"pack {Path.Combine(RepoPaths.Root, "src", project)} --no-build -c {configuration} -o {Feed} -p:Version={_version} --nologo -nodeReuse:false",
                     TimeSpan.FromMinutes(5), RepoPaths.Root);
                 if (code != 0) throw new InvalidOperationException($"dotnet pack {project} failed ({code}): {stdout}{stderr}");
             }
