@@ -16,6 +16,7 @@ internal static class Fixtures
     private static readonly Lazy<(VocDataset Train, VocDataset Val, SyntheticSummary Summary)> Data = new(() =>
     {
         var dir = Path.Combine(Path.GetTempPath(), $"puzzlecam-interactive-tests-{Environment.ProcessId}");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { if (Directory.Exists(dir)) Directory.Delete(dir, true); };
         var summary = SyntheticVocDataset.Generate(dir, new SyntheticOptions { Train = 8, Val = 6, Size = 96, Seed = 3 });
         return (VocDataset.Open(dir, ImageListSource.FromDomain("train_aug")), VocDataset.Open(dir, ImageListSource.FromDomain("val")), summary);
     });
