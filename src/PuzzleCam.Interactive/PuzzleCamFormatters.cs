@@ -1,30 +1,67 @@
+using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
-using PuzzleCam.Data;
+using PuzzleCam.Cams;
+using PuzzleCam.Data.Synthetic;
+using PuzzleCam.Data.Transforms;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.Evaluation;
 using PuzzleCam.IO;
+using TorchSharp;
 
 namespace PuzzleCam.Interactive;
 
 /// <summary>
-/// Registers the HTML formatters for Core's types. The package runs <c>extension.dib</c>, which calls
-/// <see cref="Load"/>; after a plain <c>#r</c> of the assembly, call it yourself.
+/// The extension's entry point. The package's <c>extension.dib</c> calls <see cref="Load"/> when a notebook adds the
+/// package; after a plain <c>#r</c> of the assembly, call it yourself.
 /// </summary>
 public static class PuzzleCamFormatters
 {
-    public static void Load()
+    /// <summary>
+    /// Readies TorchSharp (preloading this build's libtorch, see <see cref="TorchNatives"/>), registers the HTML
+    /// formatters, finds the pretrained ResNet-18 (<see cref="PretrainedModels"/>) and, inside a notebook cell, displays
+    /// plotly.js once for the charts and a line saying what loaded.
+    /// </summary>
+    public static string Load()
     {
-        Formatter.Register<VocSample>((sample, writer) => writer.Write(Sample(sample)), HtmlFormatter.MimeType);
-        Formatter.Register<LabelMap>((map, writer) => writer.Write(Html.LabelMap(map, $"{map.Width}x{map.Height}") + Html.Legend(map.Labels.Select(v => (int)v))), HtmlFormatter.MimeType);
-        Formatter.Register<RgbImage>((image, writer) => writer.Write(Html.Image(image, $"{image.Width}x{image.Height}")), HtmlFormatter.MimeType);
+        string torch;
+        try
+        {
+            torch = TorchNatives.Prepare();
+        }
+        catch (Runtime.TorchUnavailableException e)
+        {
+            // Formatters and data views work without libtorch; the notebook shows why torch calls will fail.
+            torch = e.Message;
+        }
+        Register();
+        var resnet18 = PretrainedModels.Prepare();
+        var status = $"PuzzleCam.Interactive {typeof(PuzzleCamFormatters).Assembly.GetName().Version}: formatters registered; {torch}; "
+            + (resnet18.Length > 0 ? $"ImageNet ResNet-18 from {resnet18}; " : "")
+            + $"plotly.js {PlotlyLibrary.Version} embedded for offline charts";
+        KernelInvocationContext.Current?.DisplayAs($"{PlotlyLibrary.ScriptElement()}<div class=\"puzzlecam-loaded\" style=\"font-size:12px\">{Html.Encode(status)}</div>", HtmlFormatter.MimeType);
+        return status;
     }
 
-    /// <summary>A dataset sample: the image, its tags and its ground truth with a legend.</summary>
-    public static string Sample(VocSample sample)
+    /// <summary>Registers the HTML formatters only (no TorchSharp, no display): what tests and custom hosts need.</summary>
+    public static void Register()
     {
-        var tags = VocClasses.Names.Where((_, i) => sample.Tags[i] > 0).ToList();
-        var parts = Html.Image(sample.Image, sample.Id);
-        if (sample.Mask is not null) parts += Html.LabelMap(sample.Mask, "ground truth");
-        var legend = sample.Mask is null ? "" : Html.Legend(sample.Mask.Labels.Select(v => (int)v));
-        return $"<div class=\"puzzlecam-sample\"><div>{parts}</div><div><b>tags:</b> {Html.Encode(string.Join(", ", tags))}</div>{legend}</div>";
+        Use<VocSample>(DataViews.Sample);
+        Use<LabelMap>(map => $"<div class=\"puzzlecam-labels\">{Html.LabelMap(map, $"{map.Width}x{map.Height}")}{Html.Legend(map)}</div>");
+        Use<RgbImage>(image => Html.Image(image, $"{image.Width}x{image.Height}"));
+        Use<TransformedSample>(sample => DataViews.Transformed(sample));
+        Use<ChwImage>(image => image.Channels == 3 ? Html.Image(DataViews.ToRgb(image), $"{image.Width}x{image.Height} (de-normalised)") : Html.Note($"CHW image {image.Channels}x{image.Height}x{image.Width}"));
+        Use<SyntheticSummary>(DataViews.Summary);
+        Use<CamView>(view => view.ToHtml());
+        Use<CamFile>(file => new CamView(null, file).ToHtml());
+        Use<MaskComparison>(pair => pair.ToHtml());
+        Use<TrainingChart>(chart => chart.ToHtml());
+        Use<EvaluationReport>(EvaluationViews.ToHtml);
+        Use<RunComparison>(comparison => comparison.ToHtml());
+        Use<PlotlyChart>(chart => chart.ToHtml());
+        Use<TensorImage>(image => image.ToHtml());
+        Use<torch.Tensor>(tensor => new TensorImage(tensor).ToHtml());
     }
+
+    private static void Use<T>(Func<T, string> html) =>
+        Formatter.Register<T>((value, writer) => writer.Write(html(value)), HtmlFormatter.MimeType);
 }

@@ -1,0 +1,83 @@
+using Microsoft.DotNet.Interactive.Formatting;
+using PuzzleCam.Data.Transforms;
+using PuzzleCam.IO;
+using PuzzleCam.Training;
+using TorchSharp;
+
+namespace PuzzleCam.Interactive.Tests;
+
+/// <summary>
+/// Every formatter's HTML on a page with plotly.js, rendered by headless Chromium: the DOM must show drawn charts
+/// (plotly's SVG) and loaded images, and a screenshot of each page is saved under artifacts/screenshots for a person to look at.
+/// </summary>
+[Trait("Category", "Slow")]
+public class BrowserRenderingTests
+{
+    private static readonly string Screenshots = Path.Combine(RepoPaths.Root, "artifacts", "screenshots");
+
+    public static TheoryData<string> Views => new(Pages.Keys);
+
+    private static readonly Dictionary<string, Func<object>> Pages = new()
+    {
+        ["sample"] = () => Fixtures.Sample(1),
+        ["cam-result"] = () =>
+        {
+            var sample = Fixtures.Richest();
+            return new CamView(sample.Image, Fixtures.Cams(sample), 0.3) { GroundTruth = sample.Mask, Title = "CAMs (made from the mask by blurring)" };
+        },
+        ["cam-file-without-image"] = () => Fixtures.Cams(Fixtures.Sample(2), blur: 6),
+        ["mask-comparison"] = () =>
+        {
+            var sample = Fixtures.Sample(1);
+            return new MaskComparison(new CamView(sample.Image, Fixtures.Cams(sample, 8), 0.25).Mask(), sample.Mask) { Image = sample.Image, PredictionName = "CAM mask" };
+        },
+        ["label-map"] = () => Fixtures.Sample(3).Mask!,
+        ["transformed-sample"] = () =>
+        {
+            var sample = Fixtures.Sample(1);
+            var pipeline = TransformPipeline.ForSegmentationTraining(AugmentationOptions.Segmentation with { MinImageSize = 64, MaxImageSize = 128, CropSize = 112 });
+            return pipeline.Apply(sample.Image, sample.Mask, new RandomSource(7));
+        },
+        ["synthetic-summary"] = () => Fixtures.Summary,
+        ["training"] = () =>
+        {
+            var records = Enumerable.Range(1, 40).Select(i => new TrainingRecord(i * 25, "train", new Dictionary<string, double>
+            {
+                ["class_loss"] = 0.7 * Math.Exp(-i / 12.0) + 0.05, ["p_class_loss"] = 0.8 * Math.Exp(-i / 10.0) + 0.07,
+                ["re_loss"] = 0.02 + 0.01 * Math.Sin(i / 3.0), ["alpha"] = Math.Min(4, i * 0.1), ["lr"] = 0.1 * Math.Pow(1 - i / 41.0, 0.9),
+            })).Concat(Enumerable.Range(1, 4).Select(i => new TrainingRecord(i * 250, "validation", new Dictionary<string, double> { ["train_mIoU"] = 30 + 8 * i })));
+            return new TrainingChart("Puzzle-CAM on synthetic (illustrative values)", records: records);
+        },
+        ["evaluation"] = () => Fixtures.Report(blur: 3),
+        ["run-comparison"] = () => RunComparison.Of(("blur 2", Fixtures.Report(2)), ("blur 8", Fixtures.Report(8))),
+        ["tensor"] = () =>
+        {
+            torch.manual_seed(1);
+            var y = torch.linspace(-1, 1, 48).unsqueeze(1);
+            var x = torch.linspace(-1, 1, 64).unsqueeze(0);
+            return torch.exp(-(x * x + y * y) * 3);
+        },
+        ["tensor-planes"] = () => torch.stack([torch.eye(24), torch.ones(24, 24).triu(), torch.rand(24, 24)]).AsImage(ColorMap.Jet, (0, 1), ["eye", "triu", "rand"]),
+    };
+
+    [Theory]
+    [MemberData(nameof(Views))]
+    public void FormatterRendersInChromium(string view)
+    {
+        PuzzleCamFormatters.Register();
+        var html = Pages[view]().ToDisplayString(HtmlFormatter.MimeType);
+        Directory.CreateDirectory(Screenshots);
+        var page = Path.Combine(Screenshots, view + ".html");
+        File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{view}</title></head><body style=\"font-family:sans-serif;margin:8px\">{PlotlyLibrary.ScriptElement()}{html}</body></html>");
+
+        var dom = Chromium.DumpDom(page);
+        int charts = KernelExtensionTests.Count(html, "class=\"puzzlecam-plotly\"");
+        // plotly.js draws each chart into an SVG of class main-svg; a chart still waiting for plotly.js would have none.
+        Assert.True(KernelExtensionTests.Count(dom, "class=\"main-svg\"") >= charts, $"{view}: {charts} charts but plotly drew fewer");
+        Assert.DoesNotContain("\">plotly.js is not on this page", dom);
+
+        var png = Path.Combine(Screenshots, view + ".png");
+        Chromium.Screenshot(page, png);
+        Assert.True(new FileInfo(png).Length > 5_000, $"{png} is (nearly) empty");
+    }
+}
