@@ -1,0 +1,445 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using PuzzleCam.IO;
+
+namespace PuzzleCam.Crf;
+
+/// <summary>
+/// The fully connected CRF of Krähenbühl &amp; Koltun (NIPS 2011) exactly as the reference runs it through pydensecrf:
+/// Potts compatibility, a Gaussian and a bilateral kernel filtered on the permutohedral lattice with symmetric
+/// normalisation, and mean-field inference
+/// Q ← softmax(−U + Σ_k w_k · norm_k ⊙ K_k(norm_k ⊙ Q)), starting from softmax(−U), without removing the
+/// self-contribution. <see cref="InferLabels(RgbImage, ReadOnlySpan{byte}, int, LabelCrfOptions?)"/> is
+/// <c>crf_inference_label</c> and <see cref="InferProbabilities(RgbImage, ReadOnlySpan{float}, ProbabilityCrfOptions?)"/>
+/// is <c>crf_inference</c>.
+/// <para>
+/// An instance keeps its buffers between calls, so memory stays flat over many images, and it also keeps the two
+/// lattices of the last image: a second CRF on the same pixels with the same kernels (the fg and bg maps of the
+/// affinity labels) skips building them. An instance is single-threaded and not thread-safe; use one per thread,
+/// e.g. through <see cref="ForEach{T}"/>.
+/// </para>
+/// </summary>
+public sealed class DenseCrf
+{
+    private const int GaussianDimensions = 2;
+    private const int BilateralDimensions = 5;
+    private const int GaussianVertices = GaussianDimensions + 1;
+    private const int BilateralVertices = BilateralDimensions + 1;
+
+    /// <summary>Unary of the padding lanes that round the label count up to a vector width: its softmax weight is exactly 0.</summary>
+    private const float PaddingLogit = -1e30f;
+
+    private const int MaxLabels = 256;
+
+    private readonly PermutohedralLattice gaussian = new();
+    private readonly PermutohedralLattice bilateral = new();
+    private float[] gaussianNorm = [];
+    private float[] bilateralNorm = [];
+    private float[] features = [];
+
+    // −U per pixel, label-minor with the label count padded to the stride (pixel i's labels at [i·stride, (i+1)·stride)).
+    private float[] negUnary = [];
+    private float[] gaussianA = [];
+    private float[] gaussianB = [];
+    private float[] bilateralA = [];
+    private float[] bilateralB = [];
+
+    private byte[] latticePixels = [];
+    private int latticeWidth;
+    private int latticeHeight;
+    private CrfKernels? latticeKernels;
+
+    /// <summary>
+    /// <c>crf_inference_label(img, labels, t, n_labels, gt_prob)</c>: the CRF's argmax label map (H×W, row-major)
+    /// for a label map with values in [0, <paramref name="labelCount"/>).
+    /// </summary>
+    public byte[] InferLabels(RgbImage image, ReadOnlySpan<byte> labels, int labelCount, LabelCrfOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var result = new byte[image.Width * image.Height];
+        InferLabels(image, labels, labelCount, options ?? new LabelCrfOptions(), result, default);
+        return result;
+    }
+
+    /// <summary>
+    /// The label CRF writing the argmax map to <paramref name="labelsOut"/> (H·W) and, unless empty, the marginals Q
+    /// to <paramref name="marginals"/> (n×H×W, label-major as pydensecrf's <c>inference</c> returns them).
+    /// </summary>
+    public void InferLabels(RgbImage image, ReadOnlySpan<byte> labels, int labelCount, LabelCrfOptions options, Span<byte> labelsOut, Span<float> marginals)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        int pixels = image.Width * image.Height;
+        CheckLabelCount(labelCount);
+        if (labels.Length != pixels)
+            throw new ArgumentException($"the label map has {labels.Length} values for a {image.Width}x{image.Height} image", nameof(labels));
+        CheckOutputs(pixels, labelCount, labelsOut, marginals);
+
+        int stride = StrideFor(labelCount);
+        // pydensecrf unary_from_labels (zero_unsure=False) in double, stored as float32: −log(gt_prob) at the
+        // given label, −log((1 − gt_prob)/(n − 1)) elsewhere.
+        float given = (float)Math.Log(options.GtProb);
+        float other = labelCount > 1 ? (float)Math.Log((1.0 - options.GtProb) / (labelCount - 1)) : 0f;
+        Span<float> template = stackalloc float[stride];
+        template.Fill(PaddingLogit);
+        template[..labelCount].Fill(other);
+        var negU = Ensure(ref negUnary, pixels * stride);
+        for (int i = 0; i < pixels; i++)
+        {
+            int label = labels[i];
+            if (label >= labelCount)
+                throw new ArgumentException($"label {label} at pixel {i} is not below the label count {labelCount}", nameof(labels));
+            var row = negU.AsSpan(i * stride, stride);
+            template.CopyTo(row);
+            row[label] = given;
+        }
+        Run(image, labelCount, stride, options.Kernels, options.Iterations, labelsOut, marginals);
+    }
+
+    /// <summary>
+    /// <c>crf_inference(img, probs, t)</c>: the marginals Q (n×H×W) for class probabilities
+    /// <paramref name="probabilities"/> (n×H×W, e.g. a softmax over classes); n is the length over H·W.
+    /// </summary>
+    public float[] InferProbabilities(RgbImage image, ReadOnlySpan<float> probabilities, ProbabilityCrfOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var result = new float[probabilities.Length];
+        InferProbabilities(image, probabilities, options ?? new ProbabilityCrfOptions(), result, default);
+        return result;
+    }
+
+    /// <summary>
+    /// The probability CRF writing Q (n×H×W) to <paramref name="marginals"/> unless empty and, unless empty, its
+    /// argmax map (H·W) to <paramref name="labelsOut"/>.
+    /// </summary>
+    public void InferProbabilities(RgbImage image, ReadOnlySpan<float> probabilities, ProbabilityCrfOptions options, Span<float> marginals, Span<byte> labelsOut)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        int pixels = image.Width * image.Height;
+        if (probabilities.Length == 0 || probabilities.Length % pixels != 0)
+            throw new ArgumentException($"{probabilities.Length} probabilities are not n planes of {image.Width}x{image.Height}", nameof(probabilities));
+        int labelCount = probabilities.Length / pixels;
+        CheckLabelCount(labelCount);
+        CheckOutputs(pixels, labelCount, labelsOut, marginals);
+
+        int stride = StrideFor(labelCount);
+        var negU = Ensure(ref negUnary, pixels * stride);
+        for (int i = 0; i < pixels; i++) negU.AsSpan(i * stride + labelCount, stride - labelCount).Fill(PaddingLogit);
+        // pydensecrf unary_from_softmax: U = −log(clip(p, clip, 1)) in float32.
+        var lo = Vector256.Create(options.Clip);
+        var hi = Vector256.Create(1f);
+        ref float dst = ref MemoryMarshal.GetArrayDataReference(negU);
+        for (int c = 0; c < labelCount; c++)
+        {
+            var plane = probabilities.Slice(c * pixels, pixels);
+            int i = 0;
+            for (; i <= pixels - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var logs = Vector256.Log(Vector256.Min(Vector256.Max(Vector256.Create(plane.Slice(i, Vector256<float>.Count)), lo), hi));
+                for (int k = 0; k < Vector256<float>.Count; k++) Unsafe.Add(ref dst, (i + k) * stride + c) = logs.GetElement(k);
+            }
+            for (; i < pixels; i++) Unsafe.Add(ref dst, i * stride + c) = MathF.Log(Math.Clamp(plane[i], options.Clip, 1f));
+        }
+        Run(image, labelCount, stride, options.Kernels, options.Iterations, labelsOut, marginals);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over <paramref name="items"/> on up to <paramref name="maxDegreeOfParallelism"/>
+    /// threads (default: every core), each thread with its own <see cref="DenseCrf"/>; each CRF runs on a single
+    /// thread. When TorchSharp works on the same cores, pass the cores it leaves free.
+    /// </summary>
+    public static void ForEach<T>(IEnumerable<T> items, Action<DenseCrf, T> body, int? maxDegreeOfParallelism = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(body);
+        int degree = maxDegreeOfParallelism ?? Environment.ProcessorCount;
+        if (degree < 1) throw new ArgumentException($"{nameof(maxDegreeOfParallelism)} must be >= 1, got {degree}", nameof(maxDegreeOfParallelism));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken };
+        Parallel.ForEach(items, options, () => new DenseCrf(), (item, _, crf) =>
+        {
+            body(crf, item);
+            return crf;
+        }, _ => { });
+    }
+
+    private static void CheckLabelCount(int labelCount)
+    {
+        if (labelCount < 1 || labelCount > MaxLabels)
+            throw new ArgumentException($"the label count must be in 1..{MaxLabels}, got {labelCount}", nameof(labelCount));
+    }
+
+    private static void CheckOutputs(int pixels, int labelCount, Span<byte> labelsOut, Span<float> marginals)
+    {
+        if (!labelsOut.IsEmpty && labelsOut.Length != pixels)
+            throw new ArgumentException($"the label output needs {pixels} values, got {labelsOut.Length}", nameof(labelsOut));
+        if (!marginals.IsEmpty && marginals.Length != pixels * labelCount)
+            throw new ArgumentException($"the marginals need {pixels * labelCount} values, got {marginals.Length}", nameof(marginals));
+    }
+
+    /// <summary>Labels per pixel in the buffers: one 128-bit vector for up to 4 labels, whole 256-bit vectors above.</summary>
+    private static int StrideFor(int labelCount) => labelCount <= 4 ? 4 : (labelCount + 7) & ~7;
+
+    private static float[] Ensure(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new float[length];
+        return buffer;
+    }
+
+    private void Run(RgbImage image, int labelCount, int stride, CrfKernels kernels, int iterations, Span<byte> labelsOut, Span<float> marginals)
+    {
+        PrepareLattices(image, kernels);
+        int gLength = (gaussian.VertexCount + 1) * stride;
+        int bLength = (bilateral.VertexCount + 1) * stride;
+        var gCurrent = Ensure(ref gaussianA, gLength);
+        var gOther = Ensure(ref gaussianB, gLength);
+        var bCurrent = Ensure(ref bilateralA, bLength);
+        var bOther = Ensure(ref bilateralB, bLength);
+        
+        // Q0 = softmax(−U), splatted straight into the lattices for the first update.
+        if (iterations == 0)
+        {
+            MeanFieldPass(kernels, stride, labelCount, null, null, null, null, labelsOut, marginals);
+            return;
+        }
+        Array.Clear(gCurrent, 0, gLength);
+        Array.Clear(bCurrent, 0, bLength);
+        MeanFieldPass(kernels, stride, labelCount, null, null, gCurrent, bCurrent, default, default);
+        for (int it = 1; it <= iterations; it++)
+        {
+            var gResult = Blur(gaussian, gCurrent, gOther, stride);
+            var bResult = Blur(bilateral, bCurrent, bOther, stride);
+            var gFree = ReferenceEquals(gResult, gCurrent) ? gOther : gCurrent;
+            var bFree = ReferenceEquals(bResult, bCurrent) ? bOther : bCurrent;
+            if (it == iterations)
+            {
+                MeanFieldPass(kernels, stride, labelCount, gResult, bResult, null, null, labelsOut, marginals);
+                return;
+            }
+            // Each pass slices the blurred Q of the last update and splats the new Q into the free buffers, so the
+            // pixels are visited once per iteration.
+            Array.Clear(gFree, 0, gLength);
+            Array.Clear(bFree, 0, bLength);
+            MeanFieldPass(kernels, stride, labelCount, gResult, bResult, gFree, bFree, default, default);
+            gCurrent = gFree;
+            gOther = gResult;
+            bCurrent = bFree;
+            bOther = bResult;
+        }
+    }
+
+    private void PrepareLattices(RgbImage image, CrfKernels kernels)
+    {
+        int width = image.Width, height = image.Height, pixels = width * height;
+        if (kernels.Equals(latticeKernels) && width == latticeWidth && height == latticeHeight
+            && image.Pixels.AsSpan().SequenceEqual(latticePixels.AsSpan(0, pixels * 3)))
+            return;
+        latticeKernels = null;
+
+        var f = Ensure(ref features, pixels * BilateralDimensions);
+        float sxy = kernels.GaussianSxy;
+        for (int y = 0, i = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++, i++)
+            {
+                f[2 * i] = x / sxy;
+                f[2 * i + 1] = y / sxy;
+            }
+        }
+        gaussian.Build(f, GaussianDimensions, pixels);
+        gaussian.SymmetricNorm(Ensure(ref gaussianNorm, pixels));
+
+        float bxy = kernels.BilateralSxy, srgb = kernels.BilateralSrgb;
+        var rgb = image.Pixels;
+        for (int y = 0, i = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++, i++)
+            {
+                int o = BilateralDimensions * i;
+                f[o] = x / bxy;
+                f[o + 1] = y / bxy;
+                f[o + 2] = rgb[3 * i] / srgb;
+                f[o + 3] = rgb[3 * i + 1] / srgb;
+                f[o + 4] = rgb[3 * i + 2] / srgb;
+            }
+        }
+        bilateral.Build(f, BilateralDimensions, pixels);
+        bilateral.SymmetricNorm(Ensure(ref bilateralNorm, pixels));
+
+        if (latticePixels.Length < pixels * 3) latticePixels = new byte[pixels * 3];
+        rgb.CopyTo(latticePixels, 0);
+        latticeWidth = width;
+        latticeHeight = height;
+        latticeKernels = kernels;
+    }
+
+    /// <summary>Blurs along every lattice axis in order, ping-ponging between the buffers; returns the one holding the result.</summary>
+    private static float[] Blur(PermutohedralLattice lattice, float[] current, float[] other, int stride)
+    {
+        int m = lattice.VertexCount;
+        ref int neighbours = ref MemoryMarshal.GetArrayDataReference(lattice.Neighbours);
+        for (int a = 0; a <= lattice.Dimensions; a++)
+        {
+            ref float src = ref MemoryMarshal.GetArrayDataReference(current);
+            ref float dst = ref MemoryMarshal.GetArrayDataReference(other);
+            ref int nb = ref Unsafe.Add(ref neighbours, 2 * a * m);
+            for (int v = 1; v <= m; v++)
+            {
+                int n1 = Unsafe.Add(ref nb, 2 * v - 2) * stride;
+                int n2 = Unsafe.Add(ref nb, 2 * v - 1) * stride;
+                int o = v * stride;
+                if (stride == 4)
+                {
+                    var s = Vector128.LoadUnsafe(ref src, (nuint)n1) + Vector128.LoadUnsafe(ref src, (nuint)n2);
+                    Vector128.MultiplyAddEstimate(s, Vector128.Create(0.5f), Vector128.LoadUnsafe(ref src, (nuint)o)).StoreUnsafe(ref dst, (nuint)o);
+                    continue;
+                }
+                for (int k = 0; k < stride; k += 8)
+                {
+                    var s = Vector256.LoadUnsafe(ref src, (nuint)(n1 + k)) + Vector256.LoadUnsafe(ref src, (nuint)(n2 + k));
+                    Vector256.MultiplyAddEstimate(s, Vector256.Create(0.5f), Vector256.LoadUnsafe(ref src, (nuint)(o + k))).StoreUnsafe(ref dst, (nuint)(o + k));
+                }
+            }
+            (current, other) = (other, current);
+        }
+        return current;
+    }
+
+    /// <summary>One visit of every pixel: message, softmax, then either splat into the next lattices or write the outputs.</summary>
+    private void MeanFieldPass(CrfKernels kernels, int stride, int labelCount, float[]? gRead, float[]? bRead, float[]? gWrite, float[]? bWrite,
+        Span<byte> labelsOut, Span<float> marginals)
+    {
+        int pixels = latticeWidth * latticeHeight;
+        float gFactor = gaussian.Alpha * kernels.GaussianCompat;
+        float bFactor = bilateral.Alpha * kernels.BilateralCompat;
+        Span<float> rowSpan = stackalloc float[stride];
+        ref float row = ref MemoryMarshal.GetReference(rowSpan);
+        ref float negU = ref MemoryMarshal.GetArrayDataReference(negUnary);
+        ref int gOffsets = ref MemoryMarshal.GetArrayDataReference(gaussian.Offsets);
+        ref float gWeights = ref MemoryMarshal.GetArrayDataReference(gaussian.Weights);
+        ref float gNorm = ref MemoryMarshal.GetArrayDataReference(gaussianNorm);
+        ref int bOffsets = ref MemoryMarshal.GetArrayDataReference(bilateral.Offsets);
+        ref float bWeights = ref MemoryMarshal.GetArrayDataReference(bilateral.Weights);
+        ref float bNorm = ref MemoryMarshal.GetArrayDataReference(bilateralNorm);
+        bool read = gRead is not null && bRead is not null;
+        bool write = gWrite is not null && bWrite is not null;
+        ref float gIn = ref read ? ref MemoryMarshal.GetArrayDataReference(gRead!) : ref Unsafe.NullRef<float>();
+        ref float bIn = ref read ? ref MemoryMarshal.GetArrayDataReference(bRead!) : ref Unsafe.NullRef<float>();
+        ref float gOut = ref write ? ref MemoryMarshal.GetArrayDataReference(gWrite!) : ref Unsafe.NullRef<float>();
+        ref float bOut = ref write ? ref MemoryMarshal.GetArrayDataReference(bWrite!) : ref Unsafe.NullRef<float>();
+
+        for (int i = 0; i < pixels; i++)
+        {
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref negU, i * stride), stride).CopyTo(rowSpan);
+            ref int go = ref Unsafe.Add(ref gOffsets, i * GaussianVertices);
+            ref float gw = ref Unsafe.Add(ref gWeights, i * GaussianVertices);
+            ref int bo = ref Unsafe.Add(ref bOffsets, i * BilateralVertices);
+            ref float bw = ref Unsafe.Add(ref bWeights, i * BilateralVertices);
+            float gn = Unsafe.Add(ref gNorm, i);
+            float bn = Unsafe.Add(ref bNorm, i);
+            if (read)
+            {
+                AddSlice(ref row, ref gIn, ref go, ref gw, GaussianVertices, gn * gFactor, stride);
+                AddSlice(ref row, ref bIn, ref bo, ref bw, BilateralVertices, bn * bFactor, stride);
+            }
+            Softmax(ref row, stride);
+            if (write)
+            {
+                Splat(ref gOut, ref go, ref gw, GaussianVertices, gn, ref row, stride);
+                Splat(ref bOut, ref bo, ref bw, BilateralVertices, bn, ref row, stride);
+                continue;
+            }
+            if (!labelsOut.IsEmpty)
+            {
+                int best = 0;
+                for (int c = 1; c < labelCount; c++)
+                    if (rowSpan[c] > rowSpan[best]) best = c;
+                labelsOut[i] = (byte)best;
+            }
+            if (!marginals.IsEmpty)
+                for (int c = 0; c < labelCount; c++) marginals[c * pixels + i] = rowSpan[c];
+        }
+    }
+
+    /// <summary>row += factor · Σ_r w_r · values[vertex_r]: the slice of one pixel, normalised and weighted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddSlice(ref float row, ref float values, ref int offsets, ref float weights, int vertices, float factor, int stride)
+    {
+        if (stride == 4)
+        {
+            var acc = Vector128<float>.Zero;
+            for (int r = 0; r < vertices; r++)
+                acc = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref values, (nuint)(Unsafe.Add(ref offsets, r) * 4)), Vector128.Create(Unsafe.Add(ref weights, r)), acc);
+            Vector128.MultiplyAddEstimate(acc, Vector128.Create(factor), Vector128.LoadUnsafe(ref row)).StoreUnsafe(ref row);
+            return;
+        }
+        for (int k = 0; k < stride; k += 8)
+        {
+            var acc = Vector256<float>.Zero;
+            for (int r = 0; r < vertices; r++)
+                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref values, (nuint)(Unsafe.Add(ref offsets, r) * stride + k)), Vector256.Create(Unsafe.Add(ref weights, r)), acc);
+            Vector256.MultiplyAddEstimate(acc, Vector256.Create(factor), Vector256.LoadUnsafe(ref row, (nuint)k)).StoreUnsafe(ref row, (nuint)k);
+        }
+    }
+
+    /// <summary>values[vertex_r] += w_r · norm · q: the splat of one pixel's normalised Q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Splat(ref float values, ref int offsets, ref float weights, int vertices, float norm, ref float row, int stride)
+    {
+        if (stride == 4)
+        {
+            var q = Vector128.LoadUnsafe(ref row) * norm;
+            for (int r = 0; r < vertices; r++)
+            {
+                ref float v = ref Unsafe.Add(ref values, Unsafe.Add(ref offsets, r) * 4);
+                Vector128.MultiplyAddEstimate(q, Vector128.Create(Unsafe.Add(ref weights, r)), Vector128.LoadUnsafe(ref v)).StoreUnsafe(ref v);
+            }
+            return;
+        }
+        for (int k = 0; k < stride; k += 8)
+        {
+            var q = Vector256.LoadUnsafe(ref row, (nuint)k) * norm;
+            for (int r = 0; r < vertices; r++)
+            {
+                ref float v = ref Unsafe.Add(ref values, Unsafe.Add(ref offsets, r) * stride + k);
+                Vector256.MultiplyAddEstimate(q, Vector256.Create(Unsafe.Add(ref weights, r)), Vector256.LoadUnsafe(ref v)).StoreUnsafe(ref v);
+            }
+        }
+    }
+
+    /// <summary>In-place softmax over one pixel's row (padding lanes come out as exactly 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Softmax(ref float row, int stride)
+    {
+        if (stride == 4)
+        {
+            var v = Vector128.LoadUnsafe(ref row);
+            var e = Vector128.Exp(v - Vector128.Create(HorizontalMax(v)));
+            (e * (1f / Vector128.Sum(e))).StoreUnsafe(ref row);
+            return;
+        }
+        var max = Vector256.LoadUnsafe(ref row);
+        for (int k = 8; k < stride; k += 8) max = Vector256.Max(max, Vector256.LoadUnsafe(ref row, (nuint)k));
+        var top = Vector256.Create(HorizontalMax(Vector128.Max(max.GetLower(), max.GetUpper())));
+        var sum = Vector256<float>.Zero;
+        for (int k = 0; k < stride; k += 8)
+        {
+            var e = Vector256.Exp(Vector256.LoadUnsafe(ref row, (nuint)k) - top);
+            e.StoreUnsafe(ref row, (nuint)k);
+            sum += e;
+        }
+        var scale = Vector256.Create(1f / Vector256.Sum(sum));
+        for (int k = 0; k < stride; k += 8) (Vector256.LoadUnsafe(ref row, (nuint)k) * scale).StoreUnsafe(ref row, (nuint)k);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float HorizontalMax(Vector128<float> v)
+    {
+        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1)));
+        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
+        return v.ToScalar();
+    }
+}
