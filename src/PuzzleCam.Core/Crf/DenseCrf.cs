@@ -39,7 +39,13 @@ public sealed class DenseCrf
     private float[] features = [];
 
     // −U per pixel, label-minor with the label count padded to the stride (pixel i's labels at [i·stride, (i+1)·stride)).
+    // The label CRF instead keeps the label map and one row of −U for "not this label", which saves streaming
+    // n floats per pixel through every iteration.
     private float[] negUnary = [];
+    private byte[] unaryLabels = [];
+    private float[] unaryTemplate = [];
+    private float unaryGiven;
+    private bool unaryFromLabels;
     private float[] gaussianA = [];
     private float[] gaussianB = [];
     private float[] bilateralA = [];
@@ -78,23 +84,7 @@ public sealed class DenseCrf
         CheckOutputs(pixels, labelCount, labelsOut, marginals);
 
         int stride = StrideFor(labelCount);
-        // pydensecrf unary_from_labels (zero_unsure=False) in double, stored as float32: −log(gt_prob) at the
-        // given label, −log((1 − gt_prob)/(n − 1)) elsewhere.
-        float given = (float)Math.Log(options.GtProb);
-        float other = labelCount > 1 ? (float)Math.Log((1.0 - options.GtProb) / (labelCount - 1)) : 0f;
-        Span<float> template = stackalloc float[stride];
-        template.Fill(PaddingLogit);
-        template[..labelCount].Fill(other);
-        var negU = Ensure(ref negUnary, pixels * stride);
-        for (int i = 0; i < pixels; i++)
-        {
-            int label = labels[i];
-            if (label >= labelCount)
-                throw new ArgumentException($"label {label} at pixel {i} is not below the label count {labelCount}", nameof(labels));
-            var row = negU.AsSpan(i * stride, stride);
-            template.CopyTo(row);
-            row[label] = given;
-        }
+        SetLabelUnary(labels, labelCount, options.GtProb, stride);
         Run(image, labelCount, stride, options.Kernels, options.Iterations, labelsOut, marginals);
     }
 
@@ -127,23 +117,7 @@ public sealed class DenseCrf
         CheckOutputs(pixels, labelCount, labelsOut, marginals);
 
         int stride = StrideFor(labelCount);
-        var negU = Ensure(ref negUnary, pixels * stride);
-        for (int i = 0; i < pixels; i++) negU.AsSpan(i * stride + labelCount, stride - labelCount).Fill(PaddingLogit);
-        // pydensecrf unary_from_softmax: U = −log(clip(p, clip, 1)) in float32.
-        var lo = Vector256.Create(options.Clip);
-        var hi = Vector256.Create(1f);
-        ref float dst = ref MemoryMarshal.GetArrayDataReference(negU);
-        for (int c = 0; c < labelCount; c++)
-        {
-            var plane = probabilities.Slice(c * pixels, pixels);
-            int i = 0;
-            for (; i <= pixels - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var logs = Vector256.Log(Vector256.Min(Vector256.Max(Vector256.Create(plane.Slice(i, Vector256<float>.Count)), lo), hi));
-                for (int k = 0; k < Vector256<float>.Count; k++) Unsafe.Add(ref dst, (i + k) * stride + c) = logs.GetElement(k);
-            }
-            for (; i < pixels; i++) Unsafe.Add(ref dst, i * stride + c) = MathF.Log(Math.Clamp(plane[i], options.Clip, 1f));
-        }
+        FillSoftmaxUnary(probabilities, labelCount, options.Clip, stride);
         Run(image, labelCount, stride, options.Kernels, options.Iterations, labelsOut, marginals);
     }
 
@@ -189,6 +163,51 @@ public sealed class DenseCrf
         return buffer;
     }
 
+    /// <summary>
+    /// −U of pydensecrf's <c>unary_from_labels</c> (zero_unsure=False), computed in double and stored as float32:
+    /// U = −log(gt_prob) at the given label and −log((1 − gt_prob)/(n − 1)) elsewhere.
+    /// </summary>
+    private void SetLabelUnary(ReadOnlySpan<byte> labels, int labelCount, double gtProb, int stride)
+    {
+        if (labelCount <= byte.MaxValue)
+        {
+            int bad = labels.IndexOfAnyInRange((byte)labelCount, byte.MaxValue);
+            if (bad >= 0) throw new ArgumentException($"label {labels[bad]} at pixel {bad} is not below the label count {labelCount}", nameof(labels));
+        }
+        if (unaryLabels.Length < labels.Length) unaryLabels = new byte[labels.Length];
+        labels.CopyTo(unaryLabels);
+        if (unaryTemplate.Length != stride) unaryTemplate = new float[stride];
+        unaryTemplate.AsSpan().Fill(PaddingLogit);
+        float other = labelCount > 1 ? (float)Math.Log((1.0 - gtProb) / (labelCount - 1)) : 0f;
+        unaryTemplate.AsSpan(0, labelCount).Fill(other);
+        unaryGiven = (float)Math.Log(gtProb);
+        unaryFromLabels = true;
+    }
+
+    /// <summary>−U of pydensecrf's <c>unary_from_softmax</c>: log(clip(p, clip, 1)) in float32, from label-major planes to pixel rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FillSoftmaxUnary(ReadOnlySpan<float> probabilities, int labelCount, float clip, int stride)
+    {
+        int pixels = probabilities.Length / labelCount;
+        unaryFromLabels = false;
+        var negU = Ensure(ref negUnary, pixels * stride);
+        for (int i = 0; i < pixels; i++) negU.AsSpan(i * stride + labelCount, stride - labelCount).Fill(PaddingLogit);
+        var lo = Vector256.Create(clip);
+        var hi = Vector256.Create(1f);
+        ref float dst = ref MemoryMarshal.GetArrayDataReference(negU);
+        for (int c = 0; c < labelCount; c++)
+        {
+            var plane = probabilities.Slice(c * pixels, pixels);
+            int i = 0;
+            for (; i <= pixels - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                var logs = Vector256.Log(Vector256.Min(Vector256.Max(Vector256.Create(plane.Slice(i, Vector256<float>.Count)), lo), hi));
+                for (int k = 0; k < Vector256<float>.Count; k++) Unsafe.Add(ref dst, (i + k) * stride + c) = logs.GetElement(k);
+            }
+            for (; i < pixels; i++) Unsafe.Add(ref dst, i * stride + c) = MathF.Log(Math.Clamp(plane[i], clip, 1f));
+        }
+    }
+
     private void Run(RgbImage image, int labelCount, int stride, CrfKernels kernels, int iterations, Span<byte> labelsOut, Span<float> marginals)
     {
         PrepareLattices(image, kernels);
@@ -231,6 +250,7 @@ public sealed class DenseCrf
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrepareLattices(RgbImage image, CrfKernels kernels)
     {
         int width = image.Width, height = image.Height, pixels = width * height;
@@ -277,6 +297,7 @@ public sealed class DenseCrf
     }
 
     /// <summary>Blurs along every lattice axis in order, ping-ponging between the buffers; returns the one holding the result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] Blur(PermutohedralLattice lattice, float[] current, float[] other, int stride)
     {
         int m = lattice.VertexCount;
@@ -309,6 +330,7 @@ public sealed class DenseCrf
     }
 
     /// <summary>One visit of every pixel: message, softmax, then either splat into the next lattices or write the outputs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void MeanFieldPass(CrfKernels kernels, int stride, int labelCount, float[]? gRead, float[]? bRead, float[]? gWrite, float[]? bWrite,
         Span<byte> labelsOut, Span<float> marginals)
     {
@@ -318,6 +340,10 @@ public sealed class DenseCrf
         Span<float> rowSpan = stackalloc float[stride];
         ref float row = ref MemoryMarshal.GetReference(rowSpan);
         ref float negU = ref MemoryMarshal.GetArrayDataReference(negUnary);
+        ref byte unaryLabel = ref MemoryMarshal.GetArrayDataReference(unaryLabels);
+        ref float template = ref MemoryMarshal.GetArrayDataReference(unaryTemplate);
+        bool fromLabels = unaryFromLabels;
+        float given = unaryGiven;
         ref int gOffsets = ref MemoryMarshal.GetArrayDataReference(gaussian.Offsets);
         ref float gWeights = ref MemoryMarshal.GetArrayDataReference(gaussian.Weights);
         ref float gNorm = ref MemoryMarshal.GetArrayDataReference(gaussianNorm);
@@ -333,7 +359,15 @@ public sealed class DenseCrf
 
         for (int i = 0; i < pixels; i++)
         {
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref negU, i * stride), stride).CopyTo(rowSpan);
+            if (fromLabels)
+            {
+                Copy(ref template, ref row, stride);
+                Unsafe.Add(ref row, Unsafe.Add(ref unaryLabel, i)) = given;
+            }
+            else
+            {
+                Copy(ref Unsafe.Add(ref negU, i * stride), ref row, stride);
+            }
             ref int go = ref Unsafe.Add(ref gOffsets, i * GaussianVertices);
             ref float gw = ref Unsafe.Add(ref gWeights, i * GaussianVertices);
             ref int bo = ref Unsafe.Add(ref bOffsets, i * BilateralVertices);
@@ -362,6 +396,17 @@ public sealed class DenseCrf
             if (!marginals.IsEmpty)
                 for (int c = 0; c < labelCount; c++) marginals[c * pixels + i] = rowSpan[c];
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float source, ref float target, int stride)
+    {
+        if (stride == 4)
+        {
+            Vector128.LoadUnsafe(ref source).StoreUnsafe(ref target);
+            return;
+        }
+        for (int k = 0; k < stride; k += 8) Vector256.LoadUnsafe(ref source, (nuint)k).StoreUnsafe(ref target, (nuint)k);
     }
 
     /// <summary>row += factor · Σ_r w_r · values[vertex_r]: the slice of one pixel, normalised and weighted.</summary>
@@ -417,17 +462,17 @@ public sealed class DenseCrf
         if (stride == 4)
         {
             var v = Vector128.LoadUnsafe(ref row);
-            var e = Vector128.Exp(v - Vector128.Create(HorizontalMax(v)));
+            var e = VectorExp.Exp(v - Vector128.Create(HorizontalMax(v)));
             (e * (1f / Vector128.Sum(e))).StoreUnsafe(ref row);
             return;
         }
         var max = Vector256.LoadUnsafe(ref row);
-        for (int k = 8; k < stride; k += 8) max = Vector256.Max(max, Vector256.LoadUnsafe(ref row, (nuint)k));
-        var top = Vector256.Create(HorizontalMax(Vector128.Max(max.GetLower(), max.GetUpper())));
+        for (int k = 8; k < stride; k += 8) max = Vector256.MaxNative(max, Vector256.LoadUnsafe(ref row, (nuint)k));
+        var top = Vector256.Create(HorizontalMax(Vector128.MaxNative(max.GetLower(), max.GetUpper())));
         var sum = Vector256<float>.Zero;
         for (int k = 0; k < stride; k += 8)
         {
-            var e = Vector256.Exp(Vector256.LoadUnsafe(ref row, (nuint)k) - top);
+            var e = VectorExp.Exp(Vector256.LoadUnsafe(ref row, (nuint)k) - top);
             e.StoreUnsafe(ref row, (nuint)k);
             sum += e;
         }
@@ -438,8 +483,8 @@ public sealed class DenseCrf
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float HorizontalMax(Vector128<float> v)
     {
-        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1)));
-        v = Vector128.Max(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
+        v = Vector128.MaxNative(v, Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1)));
+        v = Vector128.MaxNative(v, Vector128.Shuffle(v, Vector128.Create(1, 0, 3, 2)));
         return v.ToScalar();
     }
 }

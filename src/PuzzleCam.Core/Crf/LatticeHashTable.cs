@@ -1,129 +1,138 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PuzzleCam.Crf;
 
 /// <summary>
-/// Open-addressing map from lattice keys to dense vertex indices 0, 1, 2, … in order of first insertion.
-/// A key is up to 8 coordinates of 16 bits (the reference keeps them as <c>short</c>), packed into two words so
-/// that probing compares integers instead of coordinate arrays. The arrays are kept between builds.
+/// Open-addressing map from packed lattice keys to dense vertex indices 0, 1, 2, … in order of first insertion.
+/// A key packs up to 6 lattice coordinates in 16-bit lanes (the reference keeps them as <c>short</c>), so probing
+/// compares two integers, and each slot holds its key and vertex together so a probe touches one cache line.
+/// The table is sized from the previous build's vertex count, which keeps it small enough to stay in cache.
 /// </summary>
 internal sealed class LatticeHashTable
 {
-    public const int MaxDimensions = 8;
+    /// <summary>Coordinates that fit a key: four in the low word, two in the high one.</summary>
+    public const int MaxCoordinates = 6;
 
-    private int[] slots = [];
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Slot
+    {
+        public ulong Low;
+        public uint High;
+        public int VertexPlusOne; // 0 marks an empty slot, so clearing the array empties the table
+    }
+
+    private Slot[] slots = [];
+
+    // Consecutive points mostly share vertices, so a small direct-mapped cache of recent keys (cache-resident,
+    // unlike the table) answers most look-ups of FindOrAdd.
+    private const int RecentSize = 4096;
+    private readonly Slot[] recent = new Slot[RecentSize];
     private ulong[] keysLow = [];
-    private ulong[] keysHigh = [];
+    private uint[] keysHigh = [];
     private int shift;
     private int mask;
+    private int growAt;
 
     public int Count { get; private set; }
 
     /// <summary>Empties the table, sized for about <paramref name="expected"/> vertices (it grows past that when needed).</summary>
     public void Reset(int expected)
     {
-        int capacity = (int)Math.Min(1L << 30, BitOperationsCeilingPow2(Math.Max(1024L, 2L * expected)));
-        if (slots.Length < capacity) slots = new int[capacity];
+        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(2L * expected, 1024, 1 << 30));
+        if (slots.Length != capacity) slots = new Slot[capacity];
+        else Array.Clear(slots);
         SetCapacity(capacity);
-        Array.Fill(slots, -1, 0, capacity);
         Count = 0;
+        Array.Clear(recent);
         if (keysLow.Length < expected)
         {
             keysLow = new ulong[expected];
-            keysHigh = new ulong[expected];
+            keysHigh = new uint[expected];
         }
-    }
-
-    /// <summary>Packs 16-bit coordinates; false when one does not fit a <c>short</c> (such a key can never be stored).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryPack(ReadOnlySpan<int> key, out ulong low, out ulong high)
-    {
-        low = 0;
-        high = 0;
-        for (int i = 0; i < key.Length; i++)
-        {
-            int c = key[i];
-            if (c < short.MinValue || c > short.MaxValue) return false;
-            ulong bits = (ushort)(short)c;
-            if (i < 4) low |= bits << (16 * i);
-            else high |= bits << (16 * (i - 4));
-        }
-        return true;
-    }
-
-    public static void Unpack(ulong low, ulong high, Span<int> key)
-    {
-        for (int i = 0; i < key.Length; i++)
-            key[i] = (short)(ushort)((i < 4 ? low >> (16 * i) : high >> (16 * (i - 4))) & 0xFFFF);
     }
 
     public ulong LowOf(int vertex) => keysLow[vertex];
 
-    public ulong HighOf(int vertex) => keysHigh[vertex];
+    public uint HighOf(int vertex) => keysHigh[vertex];
 
     /// <summary>The vertex of a key, inserted as the next index when new.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int FindOrAdd(ulong low, ulong high)
+    public int FindOrAdd(ulong low, uint high)
     {
-        if (2 * (Count + 1) > mask + 1) Grow();
-        int h = Slot(low, high);
+        ulong mixed = Mix(low, high);
+        ref Slot cached = ref recent[(int)(mixed >> 52) & (RecentSize - 1)];
+        if (cached.VertexPlusOne != 0 && cached.Low == low && cached.High == high) return cached.VertexPlusOne - 1;
+        if (Count >= growAt) Grow();
+        ref Slot first = ref MemoryMarshal.GetArrayDataReference(slots);
+        int h = (int)(mixed >> shift);
         while (true)
         {
-            int e = slots[h];
-            if (e < 0)
+            ref Slot s = ref Unsafe.Add(ref first, h);
+            if (s.VertexPlusOne == 0)
             {
                 if (Count == keysLow.Length)
                 {
-                    Array.Resize(ref keysLow, 2 * Count);
-                    Array.Resize(ref keysHigh, 2 * Count);
+                    Array.Resize(ref keysLow, Math.Max(1024, 2 * Count));
+                    Array.Resize(ref keysHigh, keysLow.Length);
                 }
                 keysLow[Count] = low;
                 keysHigh[Count] = high;
-                slots[h] = Count;
-                return Count++;
+                s.Low = low;
+                s.High = high;
+                s.VertexPlusOne = ++Count;
+                cached = s;
+                return Count - 1;
             }
-            if (keysLow[e] == low && keysHigh[e] == high) return e;
+            if (s.Low == low && s.High == high)
+            {
+                cached = s;
+                return s.VertexPlusOne - 1;
+            }
             h = (h + 1) & mask;
         }
     }
 
     /// <summary>The vertex of a key, or −1 when absent.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Find(ulong low, ulong high)
+    public int Find(ulong low, uint high)
     {
-        int h = Slot(low, high);
+        ref Slot first = ref MemoryMarshal.GetArrayDataReference(slots);
+        int h = Hash(low, high);
         while (true)
         {
-            int e = slots[h];
-            if (e < 0) return -1;
-            if (keysLow[e] == low && keysHigh[e] == high) return e;
+            ref Slot s = ref Unsafe.Add(ref first, h);
+            if (s.VertexPlusOne == 0) return -1;
+            if (s.Low == low && s.High == high) return s.VertexPlusOne - 1;
             h = (h + 1) & mask;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int Slot(ulong low, ulong high) =>
-        (int)(((low ^ (high * 0x9E3779B97F4A7C15UL)) * 0xBF58476D1CE4E5B9UL) >> shift);
+    private static ulong Mix(ulong low, uint high) => (low ^ (high * 0x9E3779B97F4A7C15UL)) * 0xBF58476D1CE4E5B9UL;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Hash(ulong low, uint high) => (int)(Mix(low, high) >> shift);
 
     private void SetCapacity(int capacity)
     {
         mask = capacity - 1;
-        shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
+        shift = 64 - BitOperations.Log2((uint)capacity);
+        growAt = capacity / 10 * 7;
     }
 
     private void Grow()
     {
-        int capacity = 2 * (mask + 1);
-        slots = new int[capacity];
-        Array.Fill(slots, -1);
-        SetCapacity(capacity);
-        for (int e = 0; e < Count; e++)
+        var old = slots;
+        slots = new Slot[2 * old.Length];
+        SetCapacity(slots.Length);
+        foreach (var s in old)
         {
-            int h = Slot(keysLow[e], keysHigh[e]);
-            while (slots[h] >= 0) h = (h + 1) & mask;
-            slots[h] = e;
+            if (s.VertexPlusOne == 0) continue;
+            int h = Hash(s.Low, s.High);
+            while (slots[h].VertexPlusOne != 0) h = (h + 1) & mask;
+            slots[h] = s;
         }
     }
-
-    private static long BitOperationsCeilingPow2(long v) => (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)v);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace PuzzleCam.Crf;
 
 /// <summary>
@@ -36,10 +38,11 @@ internal sealed class PermutohedralLattice
     public float Alpha => 1f / (1f + 1f / (1 << Dimensions));
 
     /// <summary>Builds the lattice of <paramref name="pointCount"/> points whose d features are stored point by point in <paramref name="features"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Build(ReadOnlySpan<float> features, int dimensions, int pointCount)
     {
-        if (dimensions < 1 || dimensions > LatticeHashTable.MaxDimensions)
-            throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, $"the lattice supports 1..{LatticeHashTable.MaxDimensions} feature dimensions");
+        if (dimensions < 1 || dimensions > LatticeHashTable.MaxCoordinates)
+            throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, $"the lattice supports 1..{LatticeHashTable.MaxCoordinates} feature dimensions");
         if (features.Length < (long)dimensions * pointCount)
             throw new ArgumentException($"{pointCount} points of {dimensions} features need {dimensions * pointCount} values, got {features.Length}", nameof(features));
         int d = dimensions, d1 = d + 1;
@@ -50,7 +53,7 @@ internal sealed class PermutohedralLattice
             Offsets = new int[d1 * pointCount];
             Weights = new float[d1 * pointCount];
         }
-        table.Reset(pointCount);
+        table.Reset(VertexCount > 0 ? VertexCount : pointCount / 8);
 
         // Diagonal of the lifting matrix E, scaled so that the lattice's blur has the feature's unit variance.
         float invStdDev = (float)(Math.Sqrt(2.0 / 3.0) * d1);
@@ -60,17 +63,17 @@ internal sealed class PermutohedralLattice
         Span<float> elevated = stackalloc float[d1];
         Span<int> rem0 = stackalloc int[d1];
         Span<int> rank = stackalloc int[d1];
+        Span<int> byRank = stackalloc int[d1];
         Span<float> barycentric = stackalloc float[d + 2];
-        Span<int> key = stackalloc int[d];
-        // Neighbouring points usually share a simplex (same remainder-0 point and rank order, hence the same
-        // vertices); remembering the last one skips most hash look-ups.
-        Span<int> lastRem0 = stackalloc int[d1];
-        Span<int> lastRank = stackalloc int[d1];
-        lastRank.Fill(-1);
+        var unit = Key.Unit(d);
         float downFactor = 1f / d1;
         float upFactor = d1;
         var offsets = Offsets;
         var weights = Weights;
+        // Neighbouring points usually share a simplex (same remainder-0 point and rank order, hence the same
+        // vertices); remembering the last one skips most hash look-ups.
+        var lastBase = new Key(ulong.MaxValue, uint.MaxValue);
+        int lastRanks = -1;
 
         for (int k = 0; k < pointCount; k++)
         {
@@ -89,11 +92,10 @@ internal sealed class PermutohedralLattice
             for (int i = 0; i <= d; i++)
             {
                 float v = downFactor * elevated[i];
-                float up = MathF.Ceiling(v) * upFactor;
-                float down = MathF.Floor(v) * upFactor;
-                int rounded = up - elevated[i] < elevated[i] - down ? (int)up : (int)down;
-                rem0[i] = rounded;
-                sum += rounded / d1;
+                float ceiling = MathF.Ceiling(v), floor = MathF.Floor(v);
+                float quotient = ceiling * upFactor - elevated[i] < elevated[i] - floor * upFactor ? ceiling : floor;
+                rem0[i] = (int)quotient * d1;
+                sum += (int)quotient;
             }
 
             // Rank of each coordinate of the residual in decreasing order; ties go to the later coordinate.
@@ -103,12 +105,14 @@ internal sealed class PermutohedralLattice
                 float di = elevated[i] - rem0[i];
                 for (int j = i + 1; j <= d; j++)
                 {
-                    if (di < elevated[j] - rem0[j]) rank[i]++;
-                    else rank[j]++;
+                    int below = di < elevated[j] - rem0[j] ? 1 : 0;
+                    rank[i] += below;
+                    rank[j] += 1 - below;
                 }
             }
 
             // A rounded point off the hyperplane (coordinate sum ≠ 0) is brought back by shifting ranks cyclically.
+            int ranks = 0;
             for (int i = 0; i <= d; i++)
             {
                 rank[i] += sum;
@@ -122,6 +126,8 @@ internal sealed class PermutohedralLattice
                     rank[i] -= d1;
                     rem0[i] -= d1;
                 }
+                byRank[rank[i]] = i;
+                ranks = ranks * 8 + rank[i];
             }
 
             barycentric.Clear();
@@ -134,61 +140,98 @@ internal sealed class PermutohedralLattice
             barycentric[0] = (float)(barycentric[0] + (1.0 + barycentric[d1]));
 
             int row = k * d1;
-            bool sameSimplex = rem0.SequenceEqual(lastRem0) && rank.SequenceEqual(lastRank);
-            for (int r = 0; r <= d; r++)
+            for (int r = 0; r <= d; r++) weights[row + r] = barycentric[r];
+            var key = Key.Pack(rem0[..d], k);
+            if (key == lastBase && ranks == lastRanks)
             {
-                weights[row + r] = barycentric[r];
-                if (sameSimplex)
-                {
-                    offsets[row + r] = offsets[row - d1 + r];
-                    continue;
-                }
-                for (int i = 0; i < d; i++) key[i] = rem0[i] + (rank[i] <= d - r ? r : r - d1);
-                if (!LatticeHashTable.TryPack(key, out ulong low, out ulong high))
-                    throw new ArgumentException($"feature values too large for the lattice (a lattice coordinate exceeds ±32767 at point {k}); use larger standard deviations", nameof(features));
-                offsets[row + r] = table.FindOrAdd(low, high) + 1;
+                offsets.AsSpan(row - d1, d1).CopyTo(offsets.AsSpan(row, d1));
+                continue;
             }
-            rem0.CopyTo(lastRem0);
-            rank.CopyTo(lastRank);
+            lastBase = key;
+            lastRanks = ranks;
+            // Vertex r is rem0 + r on every coordinate, minus d+1 on the coordinates of rank > d − r: from one
+            // vertex to the next every coordinate gains 1 except the one of rank d − r + 1, which loses d.
+            offsets[row] = table.FindOrAdd(key.Low, key.High) + 1;
+            for (int r = 1; r <= d; r++)
+            {
+                key += unit;
+                int drop = byRank[d - r + 1];
+                if (drop < d) key -= Key.Lane(drop, d1);
+                offsets[row + r] = table.FindOrAdd(key.Low, key.High) + 1;
+            }
         }
 
         int m = table.Count;
         VertexCount = m;
         if (Neighbours.Length < 2 * d1 * m) Neighbours = new int[2 * d1 * m];
         var neighbours = Neighbours;
-        Span<int> n1 = stackalloc int[d];
-        Span<int> n2 = stackalloc int[d];
         for (int v = 0; v < m; v++)
         {
-            LatticeHashTable.Unpack(table.LowOf(v), table.HighOf(v), key);
+            var key = new Key(table.LowOf(v), table.HighOf(v));
             for (int a = 0; a <= d; a++)
             {
                 // One step along axis a: −1 on every other coordinate and +d on a (the implicit last coordinate
                 // balances the sum when a = d), and the opposite step.
-                for (int i = 0; i < d; i++)
-                {
-                    n1[i] = key[i] - 1;
-                    n2[i] = key[i] + 1;
-                }
-                if (a < d)
-                {
-                    n1[a] = key[a] + d;
-                    n2[a] = key[a] - d;
-                }
+                var step = a < d ? unit - Key.Lane(a, d1) : unit;
+                var n1 = key - step;
+                var n2 = key + step;
                 int at = 2 * (a * m + v);
-                neighbours[at] = Lookup(n1);
-                neighbours[at + 1] = Lookup(n2);
+                neighbours[at] = table.Find(n1.Low, n1.High) + 1;
+                neighbours[at + 1] = table.Find(n2.Low, n2.High) + 1;
             }
         }
     }
 
-    private int Lookup(ReadOnlySpan<int> key) =>
-        LatticeHashTable.TryPack(key, out ulong low, out ulong high) ? table.Find(low, high) + 1 : 0;
+    /// <summary>
+    /// Lattice coordinates in 16-bit lanes, each biased by 2^15 so that lanes are non-negative: adding or
+    /// subtracting packed keys then adds lane by lane without carries, as long as every lane stays in range, which
+    /// <see cref="Pack"/> guarantees for the vertices and blur neighbours of a point.
+    /// </summary>
+    private readonly record struct Key(ulong Low, uint High)
+    {
+        private const int Bias = 1 << 15;
+
+        /// <summary>Coordinates further than this from 0 could leave a lane when a vertex or neighbour is formed.</summary>
+        private const int Limit = Bias - 2 * (LatticeHashTable.MaxCoordinates + 1);
+
+        public static Key Pack(ReadOnlySpan<int> coordinates, int point)
+        {
+            ulong low = 0;
+            uint high = 0;
+            for (int i = 0; i < coordinates.Length; i++)
+            {
+                int c = coordinates[i];
+                if (c < -Limit || c > Limit)
+                    throw new ArgumentException($"feature values too large for the lattice (coordinate {c} at point {point}); use larger standard deviations");
+                ulong lane = (ulong)(c + Bias);
+                if (i < 4) low |= lane << (16 * i);
+                else high |= (uint)lane << (16 * (i - 4));
+            }
+            return new Key(low, high);
+        }
+
+        /// <summary><paramref name="value"/> on coordinate <paramref name="index"/> alone (unbiased, for adding).</summary>
+        public static Key Lane(int index, int value) =>
+            index < 4 ? new Key((ulong)value << (16 * index), 0) : new Key(0, (uint)value << (16 * (index - 4)));
+
+        /// <summary>1 on each of the first <paramref name="dimensions"/> coordinates.</summary>
+        public static Key Unit(int dimensions)
+        {
+            var unit = new Key(0, 0);
+            for (int i = 0; i < dimensions; i++) unit += Lane(i, 1);
+            return unit;
+        }
+
+        public static Key operator +(Key a, Key b) => new(a.Low + b.Low, a.High + b.High);
+
+        public static Key operator -(Key a, Key b) => new(a.Low - b.Low, a.High - b.High);
+    }
 
     /// <summary>
     /// Filters <paramref name="valueSize"/> values per point (point-major) through the lattice without any
     /// normalisation, as the reference's <c>Permutohedral::compute</c> does; used for the normalisation and by tests.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Filter(ReadOnlySpan<float> input, Span<float> output, int valueSize)
     {
         int n = PointCount, d1 = Dimensions + 1, m = VertexCount;
@@ -235,6 +278,7 @@ internal sealed class PermutohedralLattice
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BlurAxis(ReadOnlySpan<float> source, Span<float> target, int axis, int valueSize)
     {
         int m = VertexCount;
