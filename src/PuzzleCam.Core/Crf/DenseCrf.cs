@@ -359,15 +359,8 @@ public sealed class DenseCrf
 
         for (int i = 0; i < pixels; i++)
         {
-            if (fromLabels)
-            {
-                Copy(ref template, ref row, stride);
-                Unsafe.Add(ref row, Unsafe.Add(ref unaryLabel, i)) = given;
-            }
-            else
-            {
-                Copy(ref Unsafe.Add(ref negU, i * stride), ref row, stride);
-            }
+            if (fromLabels) CopyWithLabel(ref template, ref row, stride, Unsafe.Add(ref unaryLabel, i), given);
+            else Copy(ref Unsafe.Add(ref negU, i * stride), ref row, stride);
             ref int go = ref Unsafe.Add(ref gOffsets, i * GaussianVertices);
             ref float gw = ref Unsafe.Add(ref gWeights, i * GaussianVertices);
             ref int bo = ref Unsafe.Add(ref bOffsets, i * BilateralVertices);
@@ -407,6 +400,24 @@ public sealed class DenseCrf
             return;
         }
         for (int k = 0; k < stride; k += 8) Vector256.LoadUnsafe(ref source, (nuint)k).StoreUnsafe(ref target, (nuint)k);
+    }
+
+    /// <summary>The template row with <paramref name="value"/> at lane <paramref name="label"/>, built in registers (a scalar store into the row would stall the vector loads that follow).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyWithLabel(ref float template, ref float row, int stride, int label, float value)
+    {
+        if (stride == 4)
+        {
+            var hit = Vector128.Equals(Vector128.Create(0, 1, 2, 3), Vector128.Create(label)).AsSingle();
+            Vector128.ConditionalSelect(hit, Vector128.Create(value), Vector128.LoadUnsafe(ref template)).StoreUnsafe(ref row);
+            return;
+        }
+        var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        for (int k = 0; k < stride; k += 8)
+        {
+            var hit = Vector256.Equals(lanes, Vector256.Create(label - k)).AsSingle();
+            Vector256.ConditionalSelect(hit, Vector256.Create(value), Vector256.LoadUnsafe(ref template, (nuint)k)).StoreUnsafe(ref row, (nuint)k);
+        }
     }
 
     /// <summary>row += factor · Σ_r w_r · values[vertex_r]: the slice of one pixel, normalised and weighted.</summary>

@@ -31,7 +31,7 @@ internal static class VectorExp
         p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(0.5f));
         p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1f));
         p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1f));
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32Native(n) + Vector256.Create(127), 23).AsSingle();
         return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(Lowest)), p * scale, Vector256<float>.Zero);
     }
 
@@ -49,7 +49,7 @@ internal static class VectorExp
         p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(0.5f));
         p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(1f));
         p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(1f));
-        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32Native(n) + Vector128.Create(127), 23).AsSingle();
         return Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(x, Vector128.Create(Lowest)), p * scale, Vector128<float>.Zero);
     }
 }
