@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace PuzzleCam.Crf;
 
@@ -60,20 +61,28 @@ internal sealed class PermutohedralLattice
         Span<float> scale = stackalloc float[d];
         for (int i = 0; i < d; i++) scale[i] = (float)(1.0 / Math.Sqrt((double)((i + 2) * (i + 1))) * invStdDev);
 
-        Span<float> elevated = stackalloc float[d1];
-        Span<int> rem0 = stackalloc int[d1];
-        Span<int> rank = stackalloc int[d1];
-        Span<int> byRank = stackalloc int[d1];
-        Span<float> barycentric = stackalloc float[d + 2];
+        // The d+1 lattice coordinates of a point sit in the lanes of one vector (d+1 ≤ 8), so the rounding and the
+        // rank sort run without branches; the unused lanes are masked out of every count.
+        const int Lanes = 8;
+        Span<float> elevated = stackalloc float[Lanes];
+        Span<float> residual = stackalloc float[Lanes];
+        Span<int> rem0 = stackalloc int[Lanes];
+        Span<int> rank = stackalloc int[Lanes];
+        Span<int> byRank = stackalloc int[Lanes];
+        Span<float> barycentric = stackalloc float[Lanes + 1];
+        var laneIndex = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        var used = Vector256.LessThanOrEqual(laneIndex, Vector256.Create(d));
         var unit = Key.Unit(d);
         float downFactor = 1f / d1;
         float upFactor = d1;
+        var down = Vector256.Create(downFactor);
+        var up = Vector256.Create(upFactor);
         var offsets = Offsets;
         var weights = Weights;
         // Neighbouring points usually share a simplex (same remainder-0 point and rank order, hence the same
         // vertices); remembering the last one skips most hash look-ups.
-        var lastBase = new Key(ulong.MaxValue, uint.MaxValue);
-        int lastRanks = -1;
+        var lastRem0 = Vector256.Create(int.MinValue);
+        var lastRank = Vector256.Create(int.MinValue);
 
         for (int k = 0; k < pointCount; k++)
         {
@@ -86,71 +95,60 @@ internal sealed class PermutohedralLattice
                 sm += cf;
             }
             elevated[0] = sm;
+            var e = Vector256.Create((ReadOnlySpan<float>)elevated);
 
             // Nearest point of the remainder-0 sublattice (coordinates that are multiples of d+1); ties round down.
-            int sum = 0;
+            var v = down * e;
+            var ceiling = Vector256.Ceiling(v);
+            var floor = Vector256.Floor(v);
+            var quotient = Vector256.ConditionalSelect(Vector256.LessThan(ceiling * up - e, e - floor * up), ceiling, floor);
+            var remainder = quotient * up;
+            int sum = Vector256.Sum(Vector256.ConvertToInt32Native(quotient) & used);
+
+            // Rank of each coordinate of the residual in decreasing order, ties going to the later coordinate:
+            // rank_j = #{i < j : res_i ≥ res_j} + #{i > j : res_i > res_j}.
+            var res = e - remainder;
+            res.CopyTo(residual);
+            var ranks = Vector256<int>.Zero;
             for (int i = 0; i <= d; i++)
             {
-                float v = downFactor * elevated[i];
-                float ceiling = MathF.Ceiling(v), floor = MathF.Floor(v);
-                float quotient = ceiling * upFactor - elevated[i] < elevated[i] - floor * upFactor ? ceiling : floor;
-                rem0[i] = (int)quotient * d1;
-                sum += (int)quotient;
-            }
-
-            // Rank of each coordinate of the residual in decreasing order; ties go to the later coordinate.
-            rank.Clear();
-            for (int i = 0; i < d; i++)
-            {
-                float di = elevated[i] - rem0[i];
-                for (int j = i + 1; j <= d; j++)
-                {
-                    int below = di < elevated[j] - rem0[j] ? 1 : 0;
-                    rank[i] += below;
-                    rank[j] += 1 - below;
-                }
+                var b = Vector256.Create(residual[i]);
+                var after = Vector256.GreaterThan(laneIndex, Vector256.Create(i)) & used;
+                var before = Vector256.LessThan(laneIndex, Vector256.Create(i));
+                ranks -= (Vector256.GreaterThanOrEqual(b, res).AsInt32() & after) | (Vector256.GreaterThan(b, res).AsInt32() & before);
             }
 
             // A rounded point off the hyperplane (coordinate sum ≠ 0) is brought back by shifting ranks cyclically.
-            int ranks = 0;
-            for (int i = 0; i <= d; i++)
-            {
-                rank[i] += sum;
-                if (rank[i] < 0)
-                {
-                    rank[i] += d1;
-                    rem0[i] += d1;
-                }
-                else if (rank[i] > d)
-                {
-                    rank[i] -= d1;
-                    rem0[i] -= d1;
-                }
-                byRank[rank[i]] = i;
-                ranks = ranks * 8 + rank[i];
-            }
+            ranks += Vector256.Create(sum);
+            var wrapUp = Vector256.LessThan(ranks, Vector256<int>.Zero) & Vector256.Create(d1);
+            var wrapDown = Vector256.GreaterThan(ranks, Vector256.Create(d)) & Vector256.Create(d1);
+            ranks = (ranks + wrapUp - wrapDown) & used;
+            var rem = (Vector256.ConvertToInt32Native(remainder) + wrapUp - wrapDown) & used;
+            ((e - Vector256.ConvertToSingle(rem)) * down).CopyTo(residual);
+            ranks.CopyTo(rank);
+            rem.CopyTo(rem0);
 
             barycentric.Clear();
             for (int i = 0; i <= d; i++)
             {
-                float v = (elevated[i] - rem0[i]) * downFactor;
-                barycentric[d - rank[i]] += v;
-                barycentric[d - rank[i] + 1] -= v;
+                barycentric[d - rank[i]] += residual[i];
+                barycentric[d - rank[i] + 1] -= residual[i];
+                byRank[rank[i]] = i;
             }
             barycentric[0] = (float)(barycentric[0] + (1.0 + barycentric[d1]));
 
             int row = k * d1;
             for (int r = 0; r <= d; r++) weights[row + r] = barycentric[r];
-            var key = Key.Pack(rem0[..d], k);
-            if (key == lastBase && ranks == lastRanks)
+            if (rem == lastRem0 && ranks == lastRank)
             {
                 offsets.AsSpan(row - d1, d1).CopyTo(offsets.AsSpan(row, d1));
                 continue;
             }
-            lastBase = key;
-            lastRanks = ranks;
+            lastRem0 = rem;
+            lastRank = ranks;
             // Vertex r is rem0 + r on every coordinate, minus d+1 on the coordinates of rank > d − r: from one
             // vertex to the next every coordinate gains 1 except the one of rank d − r + 1, which loses d.
+            var key = Key.Pack(rem0[..d], k);
             offsets[row] = table.FindOrAdd(key.Low, key.High) + 1;
             for (int r = 1; r <= d; r++)
             {
