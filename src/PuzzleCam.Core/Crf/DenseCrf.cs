@@ -51,6 +51,12 @@ public sealed class DenseCrf
     private float[] bilateralA = [];
     private float[] bilateralB = [];
 
+    // Each point's vertices as element offsets into a value buffer (vertex slot × stride), for the stride in
+    // rowsStride (0 when stale): the hot loops then index without multiplying.
+    private int[] gaussianRows = [];
+    private int[] bilateralRows = [];
+    private int rowsStride;
+
     private byte[] latticePixels = [];
     private int latticeWidth;
     private int latticeHeight;
@@ -211,6 +217,12 @@ public sealed class DenseCrf
     private void Run(RgbImage image, int labelCount, int stride, CrfKernels kernels, int iterations, Span<byte> labelsOut, Span<float> marginals)
     {
         PrepareLattices(image, kernels);
+        if (rowsStride != stride)
+        {
+            ScaleRows(gaussian, ref gaussianRows, stride);
+            ScaleRows(bilateral, ref bilateralRows, stride);
+            rowsStride = stride;
+        }
         int gLength = (gaussian.VertexCount + 1) * stride;
         int bLength = (bilateral.VertexCount + 1) * stride;
         var gCurrent = Ensure(ref gaussianA, gLength);
@@ -258,6 +270,7 @@ public sealed class DenseCrf
             && image.Pixels.AsSpan().SequenceEqual(latticePixels.AsSpan(0, pixels * 3)))
             return;
         latticeKernels = null;
+        rowsStride = 0;
 
         var f = Ensure(ref features, pixels * BilateralDimensions);
         float sxy = kernels.GaussianSxy;
@@ -294,6 +307,16 @@ public sealed class DenseCrf
         latticeWidth = width;
         latticeHeight = height;
         latticeKernels = kernels;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleRows(PermutohedralLattice lattice, ref int[] rows, int stride)
+    {
+        int length = lattice.PointCount * (lattice.Dimensions + 1);
+        if (rows.Length < length) rows = new int[length];
+        var offsets = lattice.Offsets;
+        var target = rows;
+        for (int i = 0; i < length; i++) target[i] = offsets[i] * stride;
     }
 
     /// <summary>Blurs along every lattice axis in order, ping-ponging between the buffers; returns the one holding the result.</summary>
@@ -344,10 +367,10 @@ public sealed class DenseCrf
         ref float template = ref MemoryMarshal.GetArrayDataReference(unaryTemplate);
         bool fromLabels = unaryFromLabels;
         float given = unaryGiven;
-        ref int gOffsets = ref MemoryMarshal.GetArrayDataReference(gaussian.Offsets);
+        ref int gOffsets = ref MemoryMarshal.GetArrayDataReference(gaussianRows);
         ref float gWeights = ref MemoryMarshal.GetArrayDataReference(gaussian.Weights);
         ref float gNorm = ref MemoryMarshal.GetArrayDataReference(gaussianNorm);
-        ref int bOffsets = ref MemoryMarshal.GetArrayDataReference(bilateral.Offsets);
+        ref int bOffsets = ref MemoryMarshal.GetArrayDataReference(bilateralRows);
         ref float bWeights = ref MemoryMarshal.GetArrayDataReference(bilateral.Weights);
         ref float bNorm = ref MemoryMarshal.GetArrayDataReference(bilateralNorm);
         bool read = gRead is not null && bRead is not null;
@@ -359,26 +382,24 @@ public sealed class DenseCrf
 
         for (int i = 0; i < pixels; i++)
         {
-            if (fromLabels) CopyWithLabel(ref template, ref row, stride, Unsafe.Add(ref unaryLabel, i), given);
-            else Copy(ref Unsafe.Add(ref negU, i * stride), ref row, stride);
             ref int go = ref Unsafe.Add(ref gOffsets, i * GaussianVertices);
             ref float gw = ref Unsafe.Add(ref gWeights, i * GaussianVertices);
             ref int bo = ref Unsafe.Add(ref bOffsets, i * BilateralVertices);
             ref float bw = ref Unsafe.Add(ref bWeights, i * BilateralVertices);
             float gn = Unsafe.Add(ref gNorm, i);
             float bn = Unsafe.Add(ref bNorm, i);
-            if (read)
-            {
-                AddSlice(ref row, ref gIn, ref go, ref gw, GaussianVertices, gn * gFactor, stride);
-                AddSlice(ref row, ref bIn, ref bo, ref bw, BilateralVertices, bn * bFactor, stride);
-            }
-            Softmax(ref row, stride);
+            ref float unary = ref fromLabels ? ref template : ref Unsafe.Add(ref negU, i * stride);
+            int label = fromLabels ? Unsafe.Add(ref unaryLabel, i) : -1;
+            Message(ref row, ref unary, label, given, read, ref gIn, ref go, ref gw, gn * gFactor, ref bIn, ref bo, ref bw, bn * bFactor, stride);
+            float inverseSum = Exponentiate(ref row, stride);
             if (write)
             {
-                Splat(ref gOut, ref go, ref gw, GaussianVertices, gn, ref row, stride);
-                Splat(ref bOut, ref bo, ref bw, BilateralVertices, bn, ref row, stride);
+                // The softmax's normalisation rides on the splat's scale instead of a pass of its own.
+                Splat(ref gOut, ref go, ref gw, GaussianVertices, gn * inverseSum, ref row, stride);
+                Splat(ref bOut, ref bo, ref bw, BilateralVertices, bn * inverseSum, ref row, stride);
                 continue;
             }
+            for (int c = 0; c < labelCount; c++) rowSpan[c] *= inverseSum;
             if (!labelsOut.IsEmpty)
             {
                 int best = 0;
@@ -391,91 +412,92 @@ public sealed class DenseCrf
         }
     }
 
+    /// <summary>
+    /// One pixel's logits −U + w_g·norm_g·slice_g + w_b·norm_b·slice_b (the slices only when <paramref name="read"/>),
+    /// where −U is the unary row with <paramref name="given"/> put at lane <paramref name="label"/> (none when −1):
+    /// the label CRF keeps one shared row and the label map instead of a row per pixel.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ref float source, ref float target, int stride)
-    {
-        if (stride == 4)
-        {
-            Vector128.LoadUnsafe(ref source).StoreUnsafe(ref target);
-            return;
-        }
-        for (int k = 0; k < stride; k += 8) Vector256.LoadUnsafe(ref source, (nuint)k).StoreUnsafe(ref target, (nuint)k);
-    }
-
-    /// <summary>The template row with <paramref name="value"/> at lane <paramref name="label"/>, built in registers (a scalar store into the row would stall the vector loads that follow).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyWithLabel(ref float template, ref float row, int stride, int label, float value)
+    private static void Message(ref float row, ref float unary, int label, float given, bool read,
+        ref float gValues, ref int gRows, ref float gWeights, float gScale,
+        ref float bValues, ref int bRows, ref float bWeights, float bScale, int stride)
     {
         if (stride == 4)
         {
             var hit = Vector128.Equals(Vector128.Create(0, 1, 2, 3), Vector128.Create(label)).AsSingle();
-            Vector128.ConditionalSelect(hit, Vector128.Create(value), Vector128.LoadUnsafe(ref template)).StoreUnsafe(ref row);
+            var m = Vector128.ConditionalSelect(hit, Vector128.Create(given), Vector128.LoadUnsafe(ref unary));
+            if (read)
+            {
+                var g = Vector128<float>.Zero;
+                for (int r = 0; r < GaussianVertices; r++)
+                    g = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref gValues, (uint)Unsafe.Add(ref gRows, r)), Vector128.Create(Unsafe.Add(ref gWeights, r)), g);
+                var b = Vector128<float>.Zero;
+                for (int r = 0; r < BilateralVertices; r++)
+                    b = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref bValues, (uint)Unsafe.Add(ref bRows, r)), Vector128.Create(Unsafe.Add(ref bWeights, r)), b);
+                m = Vector128.MultiplyAddEstimate(g, Vector128.Create(gScale), m);
+                m = Vector128.MultiplyAddEstimate(b, Vector128.Create(bScale), m);
+            }
+            m.StoreUnsafe(ref row);
             return;
         }
         var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         for (int k = 0; k < stride; k += 8)
         {
+            ref float gChunk = ref Unsafe.Add(ref gValues, k);
+            ref float bChunk = ref Unsafe.Add(ref bValues, k);
             var hit = Vector256.Equals(lanes, Vector256.Create(label - k)).AsSingle();
-            Vector256.ConditionalSelect(hit, Vector256.Create(value), Vector256.LoadUnsafe(ref template, (nuint)k)).StoreUnsafe(ref row, (nuint)k);
+            var m = Vector256.ConditionalSelect(hit, Vector256.Create(given), Vector256.LoadUnsafe(ref unary, (nuint)k));
+            if (read)
+            {
+                var g = Vector256<float>.Zero;
+                for (int r = 0; r < GaussianVertices; r++)
+                    g = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref gChunk, (uint)Unsafe.Add(ref gRows, r)), Vector256.Create(Unsafe.Add(ref gWeights, r)), g);
+                var b = Vector256<float>.Zero;
+                for (int r = 0; r < BilateralVertices; r++)
+                    b = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref bChunk, (uint)Unsafe.Add(ref bRows, r)), Vector256.Create(Unsafe.Add(ref bWeights, r)), b);
+                m = Vector256.MultiplyAddEstimate(g, Vector256.Create(gScale), m);
+                m = Vector256.MultiplyAddEstimate(b, Vector256.Create(bScale), m);
+            }
+            m.StoreUnsafe(ref row, (nuint)k);
         }
     }
 
-    /// <summary>row += factor · Σ_r w_r · values[vertex_r]: the slice of one pixel, normalised and weighted.</summary>
+    /// <summary>values[vertex_r] += w_r · scale · row: the splat of one pixel's Q, scaled by its normalisations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddSlice(ref float row, ref float values, ref int offsets, ref float weights, int vertices, float factor, int stride)
+    private static void Splat(ref float values, ref int rows, ref float weights, int vertices, float scale, ref float row, int stride)
     {
         if (stride == 4)
         {
-            var acc = Vector128<float>.Zero;
-            for (int r = 0; r < vertices; r++)
-                acc = Vector128.MultiplyAddEstimate(Vector128.LoadUnsafe(ref values, (nuint)(Unsafe.Add(ref offsets, r) * 4)), Vector128.Create(Unsafe.Add(ref weights, r)), acc);
-            Vector128.MultiplyAddEstimate(acc, Vector128.Create(factor), Vector128.LoadUnsafe(ref row)).StoreUnsafe(ref row);
-            return;
-        }
-        for (int k = 0; k < stride; k += 8)
-        {
-            var acc = Vector256<float>.Zero;
-            for (int r = 0; r < vertices; r++)
-                acc = Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref values, (nuint)(Unsafe.Add(ref offsets, r) * stride + k)), Vector256.Create(Unsafe.Add(ref weights, r)), acc);
-            Vector256.MultiplyAddEstimate(acc, Vector256.Create(factor), Vector256.LoadUnsafe(ref row, (nuint)k)).StoreUnsafe(ref row, (nuint)k);
-        }
-    }
-
-    /// <summary>values[vertex_r] += w_r · norm · q: the splat of one pixel's normalised Q.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Splat(ref float values, ref int offsets, ref float weights, int vertices, float norm, ref float row, int stride)
-    {
-        if (stride == 4)
-        {
-            var q = Vector128.LoadUnsafe(ref row) * norm;
+            var q = Vector128.LoadUnsafe(ref row) * scale;
             for (int r = 0; r < vertices; r++)
             {
-                ref float v = ref Unsafe.Add(ref values, Unsafe.Add(ref offsets, r) * 4);
+                ref float v = ref Unsafe.Add(ref values, (uint)Unsafe.Add(ref rows, r));
                 Vector128.MultiplyAddEstimate(q, Vector128.Create(Unsafe.Add(ref weights, r)), Vector128.LoadUnsafe(ref v)).StoreUnsafe(ref v);
             }
             return;
         }
         for (int k = 0; k < stride; k += 8)
         {
-            var q = Vector256.LoadUnsafe(ref row, (nuint)k) * norm;
+            var q = Vector256.LoadUnsafe(ref row, (nuint)k) * scale;
+            ref float chunk = ref Unsafe.Add(ref values, k);
             for (int r = 0; r < vertices; r++)
             {
-                ref float v = ref Unsafe.Add(ref values, Unsafe.Add(ref offsets, r) * stride + k);
+                ref float v = ref Unsafe.Add(ref chunk, (uint)Unsafe.Add(ref rows, r));
                 Vector256.MultiplyAddEstimate(q, Vector256.Create(Unsafe.Add(ref weights, r)), Vector256.LoadUnsafe(ref v)).StoreUnsafe(ref v);
             }
         }
     }
 
-    /// <summary>In-place softmax over one pixel's row (padding lanes come out as exactly 0).</summary>
+    /// <summary>row ← exp(row − max row) in place; returns 1/Σ row, the softmax's normalisation (padding lanes come out as exactly 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Softmax(ref float row, int stride)
+    private static float Exponentiate(ref float row, int stride)
     {
         if (stride == 4)
         {
             var v = Vector128.LoadUnsafe(ref row);
             var e = VectorExp.Exp(v - Vector128.Create(HorizontalMax(v)));
-            (e * (1f / Vector128.Sum(e))).StoreUnsafe(ref row);
-            return;
+            e.StoreUnsafe(ref row);
+            return 1f / Vector128.Sum(e);
         }
         var max = Vector256.LoadUnsafe(ref row);
         for (int k = 8; k < stride; k += 8) max = Vector256.MaxNative(max, Vector256.LoadUnsafe(ref row, (nuint)k));
@@ -487,8 +509,7 @@ public sealed class DenseCrf
             e.StoreUnsafe(ref row, (nuint)k);
             sum += e;
         }
-        var scale = Vector256.Create(1f / Vector256.Sum(sum));
-        for (int k = 0; k < stride; k += 8) (Vector256.LoadUnsafe(ref row, (nuint)k) * scale).StoreUnsafe(ref row, (nuint)k);
+        return 1f / Vector256.Sum(sum);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

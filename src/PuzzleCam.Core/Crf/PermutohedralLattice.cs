@@ -292,13 +292,38 @@ internal sealed class PermutohedralLattice
     /// Symmetric normalisation (pydensecrf NORMALIZE_SYMMETRIC): norm_i = 1/√((K·1)_i + 1e−20), so that the
     /// normalised kernel diag(norm)·K·diag(norm) stays symmetric.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void SymmetricNorm(Span<float> norm)
     {
-        int n = PointCount;
+        int n = PointCount, d1 = Dimensions + 1, m = VertexCount;
         if (norm.Length < n) throw new ArgumentException($"need {n} values", nameof(norm));
-        // Filter splats all of its input before it writes any output, so the ones can be filtered in place.
-        norm[..n].Fill(1f);
-        Filter(norm, norm, 1);
-        for (int i = 0; i < n; i++) norm[i] = (float)(1.0 / Math.Sqrt(norm[i] + 1e-20));
+        // Filter(1) written out for one value per point: Filter's general inner loops cost more than the work here.
+        if (scratchA.Length < m + 1)
+        {
+            scratchA = new float[m + 1];
+            scratchB = new float[m + 1];
+        }
+        var values = scratchA.AsSpan(0, m + 1);
+        var next = scratchB.AsSpan(0, m + 1);
+        values.Clear();
+        next.Clear();
+        var offsets = Offsets.AsSpan(0, n * d1);
+        var weights = Weights.AsSpan(0, n * d1);
+        for (int i = 0; i < offsets.Length; i++) values[offsets[i]] += weights[i];
+        for (int a = 0; a < d1; a++)
+        {
+            var nb = Neighbours.AsSpan(2 * a * m, 2 * m);
+            for (int v = 1; v <= m; v++) next[v] = values[v] + 0.5f * (values[nb[2 * v - 2]] + values[nb[2 * v - 1]]);
+            var t = values;
+            values = next;
+            next = t;
+        }
+        float alpha = Alpha;
+        for (int i = 0; i < n; i++)
+        {
+            float sum = 0f;
+            for (int r = 0; r < d1; r++) sum += weights[i * d1 + r] * values[offsets[i * d1 + r]] * alpha;
+            norm[i] = (float)(1.0 / Math.Sqrt(sum + 1e-20));
+        }
     }
 }
