@@ -58,20 +58,27 @@ internal sealed class PermutohedralLattice
 
         // Diagonal of the lifting matrix E, scaled so that the lattice's blur has the feature's unit variance.
         float invStdDev = (float)(Math.Sqrt(2.0 / 3.0) * d1);
-        Span<float> scale = stackalloc float[d];
+        Span<float> scale = stackalloc float[LatticeHashTable.MaxCoordinates];
         for (int i = 0; i < d; i++) scale[i] = (float)(1.0 / Math.Sqrt((double)((i + 2) * (i + 1))) * invStdDev);
+        float s0 = scale[0], s1 = scale[1], s2 = scale[2], s3 = scale[3], s4 = scale[4], s5 = scale[5];
 
         // The d+1 lattice coordinates of a point sit in the lanes of one vector (d+1 ≤ 8), so the rounding and the
         // rank sort run without branches; the unused lanes are masked out of every count.
         const int Lanes = 8;
-        Span<float> elevated = stackalloc float[Lanes];
         Span<float> residual = stackalloc float[Lanes];
+        Span<float> sorted = stackalloc float[Lanes];
         Span<int> rem0 = stackalloc int[Lanes];
         Span<int> rank = stackalloc int[Lanes];
         Span<int> byRank = stackalloc int[Lanes];
-        Span<float> barycentric = stackalloc float[Lanes + 1];
         var laneIndex = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
         var used = Vector256.LessThanOrEqual(laneIndex, Vector256.Create(d));
+        Span<Vector256<int>> after = stackalloc Vector256<int>[Lanes];
+        Span<Vector256<int>> before = stackalloc Vector256<int>[Lanes];
+        for (int i = 0; i <= d; i++)
+        {
+            after[i] = Vector256.GreaterThan(laneIndex, Vector256.Create(i)) & used;
+            before[i] = Vector256.LessThan(laneIndex, Vector256.Create(i));
+        }
         var unit = Key.Unit(d);
         float downFactor = 1f / d1;
         float upFactor = d1;
@@ -86,16 +93,20 @@ internal sealed class PermutohedralLattice
 
         for (int k = 0; k < pointCount; k++)
         {
+            // Elevation onto the hyperplane, in the reference's order: from the last feature down, each coordinate
+            // is the running sum of the scaled features above it minus j times its own. Kept in registers: a
+            // vector loaded right after scalar stores would stall.
             var f = features.Slice(k * d, d);
-            float sm = 0f;
-            for (int j = d; j > 0; j--)
-            {
-                float cf = f[j - 1] * scale[j - 1];
-                elevated[j] = sm - j * cf;
-                sm += cf;
-            }
-            elevated[0] = sm;
-            var e = Vector256.Create((ReadOnlySpan<float>)elevated);
+            float sm = 0f, e1, e2 = 0f, e3 = 0f, e4 = 0f, e5 = 0f, e6 = 0f, cf;
+            if (d >= 6) { cf = f[5] * s5; e6 = sm - 6 * cf; sm += cf; }
+            if (d >= 5) { cf = f[4] * s4; e5 = sm - 5 * cf; sm += cf; }
+            if (d >= 4) { cf = f[3] * s3; e4 = sm - 4 * cf; sm += cf; }
+            if (d >= 3) { cf = f[2] * s2; e3 = sm - 3 * cf; sm += cf; }
+            if (d >= 2) { cf = f[1] * s1; e2 = sm - 2 * cf; sm += cf; }
+            cf = f[0] * s0;
+            e1 = sm - cf;
+            sm += cf;
+            var e = Vector256.Create(sm, e1, e2, e3, e4, e5, e6, 0f);
 
             // Nearest point of the remainder-0 sublattice (coordinates that are multiples of d+1); ties round down.
             var v = down * e;
@@ -113,9 +124,7 @@ internal sealed class PermutohedralLattice
             for (int i = 0; i <= d; i++)
             {
                 var b = Vector256.Create(residual[i]);
-                var after = Vector256.GreaterThan(laneIndex, Vector256.Create(i)) & used;
-                var before = Vector256.LessThan(laneIndex, Vector256.Create(i));
-                ranks -= (Vector256.GreaterThanOrEqual(b, res).AsInt32() & after) | (Vector256.GreaterThan(b, res).AsInt32() & before);
+                ranks -= (Vector256.GreaterThanOrEqual(b, res).AsInt32() & after[i]) | (Vector256.GreaterThan(b, res).AsInt32() & before[i]);
             }
 
             // A rounded point off the hyperplane (coordinate sum ≠ 0) is brought back by shifting ranks cyclically.
@@ -128,20 +137,19 @@ internal sealed class PermutohedralLattice
             ranks.CopyTo(rank);
             rem.CopyTo(rem0);
 
-            barycentric.Clear();
+            // Barycentric weights: with the scaled residuals sorted by decreasing rank, weight r is the gap between
+            // neighbours r−1 and r, and weight 0 wraps around (1 + first − last, summed in double as the reference does).
             for (int i = 0; i <= d; i++)
             {
-                barycentric[d - rank[i]] += residual[i];
-                barycentric[d - rank[i] + 1] -= residual[i];
+                sorted[d - rank[i]] = residual[i];
                 byRank[rank[i]] = i;
             }
-            barycentric[0] = (float)(barycentric[0] + (1.0 + barycentric[d1]));
-
             int row = k * d1;
-            for (int r = 0; r <= d; r++) weights[row + r] = barycentric[r];
+            weights[row] = (float)(sorted[0] + (1.0 - sorted[d]));
+            for (int r = 1; r <= d; r++) weights[row + r] = sorted[r] - sorted[r - 1];
             if (rem == lastRem0 && ranks == lastRank)
             {
-                offsets.AsSpan(row - d1, d1).CopyTo(offsets.AsSpan(row, d1));
+                for (int r = 0; r <= d; r++) offsets[row + r] = offsets[row - d1 + r];
                 continue;
             }
             lastRem0 = rem;
@@ -192,6 +200,7 @@ internal sealed class PermutohedralLattice
         /// <summary>Coordinates further than this from 0 could leave a lane when a vertex or neighbour is formed.</summary>
         private const int Limit = Bias - 2 * (LatticeHashTable.MaxCoordinates + 1);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Key Pack(ReadOnlySpan<int> coordinates, int point)
         {
             ulong low = 0;
@@ -199,14 +208,16 @@ internal sealed class PermutohedralLattice
             for (int i = 0; i < coordinates.Length; i++)
             {
                 int c = coordinates[i];
-                if (c < -Limit || c > Limit)
-                    throw new ArgumentException($"feature values too large for the lattice (coordinate {c} at point {point}); use larger standard deviations");
+                if (c < -Limit || c > Limit) ThrowOutOfRange(c, point);
                 ulong lane = (ulong)(c + Bias);
                 if (i < 4) low |= lane << (16 * i);
                 else high |= (uint)lane << (16 * (i - 4));
             }
             return new Key(low, high);
         }
+
+        private static void ThrowOutOfRange(int coordinate, int point) =>
+            throw new ArgumentException($"feature values too large for the lattice (coordinate {coordinate} at point {point}); use larger standard deviations");
 
         /// <summary><paramref name="value"/> on coordinate <paramref name="index"/> alone (unbiased, for adding).</summary>
         public static Key Lane(int index, int value) =>
