@@ -238,6 +238,9 @@ public sealed class DenseCrf
         }
         Array.Clear(gCurrent, 0, gLength);
         Array.Clear(bCurrent, 0, bLength);
+        // Slot 0 (the missing neighbour) of the blur targets may hold values of an earlier run with another stride.
+        Array.Clear(gOther, 0, stride);
+        Array.Clear(bOther, 0, stride);
         MeanFieldPass(kernels, stride, labelCount, null, null, gCurrent, bCurrent, default, default);
         for (int it = 1; it <= iterations; it++)
         {
