@@ -228,8 +228,8 @@ public class DenseCrfTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public void MemoryStaysFlatOverManyRuns()
     {
-        var images = new[] { RandomImage(24, 16, 8), RandomImage(24, 16, 9) };
-        int n = 24 * 16;
+        var images = new[] { RandomImage(16, 12, 8), RandomImage(16, 12, 9) };
+        int n = 16 * 12;
         var map = Enumerable.Range(0, n).Select(i => (byte)((i / 5) % 4)).ToArray();
         var probs = RandomProbabilities(21, n, 10);
         var engine = new DenseCrf();
