@@ -19,6 +19,12 @@ namespace PuzzleCam.Crf;
 /// affinity labels) skips building them. An instance is single-threaded and not thread-safe; use one per thread,
 /// e.g. through <see cref="ForEach{T}"/>.
 /// </para>
+/// <para>
+/// Speed: labels are kept per pixel in vector lanes (4, or a multiple of 8 padded with −∞-like logits), each
+/// iteration visits the pixels once (slice of the last Q, softmax, splat of the new Q), and the hot loops are
+/// compiled fully optimised at once (AggressiveOptimization): they run a few times per image, each one long, so
+/// tiered compilation would leave them unoptimised for the first dozens of images.
+/// </para>
 /// </summary>
 public sealed class DenseCrf
 {
@@ -229,8 +235,7 @@ public sealed class DenseCrf
         var gOther = Ensure(ref gaussianB, gLength);
         var bCurrent = Ensure(ref bilateralA, bLength);
         var bOther = Ensure(ref bilateralB, bLength);
-        
-        // Q0 = softmax(−U), splatted straight into the lattices for the first update.
+
         if (iterations == 0)
         {
             MeanFieldPass(kernels, stride, labelCount, null, null, null, null, labelsOut, marginals);
@@ -241,6 +246,7 @@ public sealed class DenseCrf
         // Slot 0 (the missing neighbour) of the blur targets may hold values of an earlier run with another stride.
         Array.Clear(gOther, 0, stride);
         Array.Clear(bOther, 0, stride);
+        // Q0 = softmax(−U), splatted straight into the lattices for the first update.
         MeanFieldPass(kernels, stride, labelCount, null, null, gCurrent, bCurrent, default, default);
         for (int it = 1; it <= iterations; it++)
         {
@@ -370,10 +376,10 @@ public sealed class DenseCrf
         ref float template = ref MemoryMarshal.GetArrayDataReference(unaryTemplate);
         bool fromLabels = unaryFromLabels;
         float given = unaryGiven;
-        ref int gOffsets = ref MemoryMarshal.GetArrayDataReference(gaussianRows);
+        ref int gRows = ref MemoryMarshal.GetArrayDataReference(gaussianRows);
         ref float gWeights = ref MemoryMarshal.GetArrayDataReference(gaussian.Weights);
         ref float gNorm = ref MemoryMarshal.GetArrayDataReference(gaussianNorm);
-        ref int bOffsets = ref MemoryMarshal.GetArrayDataReference(bilateralRows);
+        ref int bRows = ref MemoryMarshal.GetArrayDataReference(bilateralRows);
         ref float bWeights = ref MemoryMarshal.GetArrayDataReference(bilateral.Weights);
         ref float bNorm = ref MemoryMarshal.GetArrayDataReference(bilateralNorm);
         bool read = gRead is not null && bRead is not null;
@@ -385,9 +391,9 @@ public sealed class DenseCrf
 
         for (int i = 0; i < pixels; i++)
         {
-            ref int go = ref Unsafe.Add(ref gOffsets, i * GaussianVertices);
+            ref int go = ref Unsafe.Add(ref gRows, i * GaussianVertices);
             ref float gw = ref Unsafe.Add(ref gWeights, i * GaussianVertices);
-            ref int bo = ref Unsafe.Add(ref bOffsets, i * BilateralVertices);
+            ref int bo = ref Unsafe.Add(ref bRows, i * BilateralVertices);
             ref float bw = ref Unsafe.Add(ref bWeights, i * BilateralVertices);
             float gn = Unsafe.Add(ref gNorm, i);
             float bn = Unsafe.Add(ref bNorm, i);

@@ -238,7 +238,8 @@ internal sealed class PermutohedralLattice
 
     /// <summary>
     /// Filters <paramref name="valueSize"/> values per point (point-major) through the lattice without any
-    /// normalisation, as the reference's <c>Permutohedral::compute</c> does; used for the normalisation and by tests.
+    /// normalisation, as the reference's <c>Permutohedral::compute</c> does: the plain form of what
+    /// <see cref="SymmetricNorm"/> and the CRF's fused loops compute, against which the tests check them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Filter(ReadOnlySpan<float> input, Span<float> output, int valueSize)
