@@ -8,7 +8,7 @@ namespace PuzzleCam.Crf;
 /// Open-addressing map from packed lattice keys to dense vertex indices 0, 1, 2, … in order of first insertion.
 /// A key packs up to 6 lattice coordinates in 16-bit lanes (the reference keeps them as <c>short</c>), so probing
 /// compares two integers, and each slot holds its key and vertex together so a probe touches one cache line.
-/// The table is sized from the previous build's vertex count, which keeps it small enough to stay in cache.
+/// The table starts from an estimate of the vertex count and keeps its largest size for later builds.
 /// </summary>
 internal sealed class LatticeHashTable
 {
@@ -40,10 +40,12 @@ internal sealed class LatticeHashTable
     /// <summary>Empties the table, sized for about <paramref name="expected"/> vertices (it grows past that when needed).</summary>
     public void Reset(int expected)
     {
+        // The table only grows: images alternating between lattice sizes would otherwise allocate a new one each
+        // time. Clearing a table sized for a larger lattice costs far less than building one.
         int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(2L * expected, 1024, 1 << 30));
-        if (slots.Length != capacity) slots = new Slot[capacity];
+        if (slots.Length < capacity) slots = new Slot[capacity];
         else Array.Clear(slots);
-        SetCapacity(capacity);
+        SetCapacity(slots.Length);
         Count = 0;
         Array.Clear(recent);
         if (keysLow.Length < expected)

@@ -248,6 +248,19 @@ public class DenseCrfTests(ITestOutputHelper output)
         for (int k = 0; k < 1000; k++) Run(k);
         long after = GC.GetTotalMemory(forceFullCollection: true);
         output.WriteLine($"managed memory {before} -> {after} bytes over 1,000 runs");
+
+        // A reused engine allocates nothing per image once its buffers fit, even when the lattice sizes alternate.
+        var labelOptions = new LabelCrfOptions { Iterations = 2 };
+        var probabilityOptions = new ProbabilityCrfOptions { Iterations = 2 };
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int k = 0; k < 100; k++)
+        {
+            engine.InferLabels(images[k & 1], map, 4, labelOptions, labels, default);
+            engine.InferProbabilities(images[k & 1], probs, probabilityOptions, q, labels);
+        }
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        output.WriteLine($"reused engine: {allocated} bytes allocated over 200 CRFs");
+        Assert.True(allocated < 200 * 64, $"a reused engine allocated {allocated} bytes over 200 CRFs");
         Assert.True(after - before < 256 * 1024, $"managed memory grew by {after - before} bytes over 1,000 runs");
     }
 }
