@@ -17,6 +17,7 @@ public static class Program
         PipelineCommands.Reproduce(),
         TrainClassificationCommands.Baseline(),
         TrainClassificationCommands.WithPuzzle(),
+        InferenceClassificationCommand.Create(),
         EvaluateCommand.Create(),
         BenchCommands.Create(),
     };

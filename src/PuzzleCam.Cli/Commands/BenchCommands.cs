@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PuzzleCam.Benchmarks;
+using PuzzleCam.Cams;
 using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Models;
 
@@ -12,7 +13,73 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Time one unit of work of a stage after a warm-up (median, min and max).");
         bench.Add(TrainStep());
+        bench.Add(Cam());
+        bench.Add(Crf());
         return bench;
+    }
+
+    private static Command Crf()
+    {
+        var image = Flags.Create<string>("image", "a JPEG or PNG image (the CRF's pairwise features come from its pixels)", required: true);
+        var labels = Flags.Int("labels", "number of labels", 21, 2, 256);
+        var iterations = Flags.Int("iterations", "mean-field iterations (the reference: 10, or 1 for pseudo labels)", 10, 1, 1000);
+        var kind = Flags.Choice("kind", "label: the CRF of affinity and pseudo labels; prob: the CRF of segmentation inference", "label", "label", "prob");
+        var threads = Flags.Int("threads", "CRFs run at once, one image per thread (the median is the time for all of them)", 1, 1, 256);
+        var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
+        var command = new Command("crf", "One dense CRF (permutohedral lattice, mean field) on an image with seeded unaries.")
+        {
+            image, labels, iterations, kind, threads, warmup, repeats,
+        };
+        command.SetAction(r =>
+        {
+            r.InvocationConfiguration.Output.WriteLine(PuzzleCam.Crf.CrfBenchmark.Run(new PuzzleCam.Crf.CrfBenchmarkOptions
+            {
+                ImagePath = r.GetValue(image)!,
+                Labels = r.GetValue(labels),
+                Iterations = r.GetValue(iterations),
+                Kind = PuzzleCam.Crf.CrfBenchmark.ParseKind(r.GetValue(kind)!),
+                Threads = r.GetValue(threads),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+            }));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command Cam()
+    {
+        var architecture = Flags.Choice("architecture", "backbone", "resnet50", [.. Backbones.Architectures.Select(a => a.Name)]);
+        var image = Flags.Create<string>("image", "a JPEG or PNG image", required: true);
+        var scales = Flags.Create("scales", "comma-separated image scales, each with its flip", () => "0.5,1.0,1.5,2.0");
+        var checkpoint = Flags.Create<string?>("checkpoint", "classifier weights (default: the backbone's own initial weights; the time does not depend on them)");
+        var gpus = Flags.Create<string?>("gpus", "CUDA device index; default: CUDA device 0 if any, else the CPU");
+        var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
+        var memory = Flags.Int("memory_every", "print resident memory every N timed runs (0: never)", 0, 0, 100000);
+        var command = new Command("cam", "One multi-scale, flipped CAM of an image with all 20 classes present (stage 2's unit of work).")
+        {
+            architecture, image, scales, checkpoint, gpus, warmup, repeats, memory,
+        };
+        command.SetAction(r =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
+            output.WriteLine(CamBenchmark.RunMultiScale(new CamBenchmarkOptions
+            {
+                ImagePath = r.GetValue(image)!,
+                Architecture = r.GetValue(architecture)!,
+                Scales = CamInferenceOptions.ParseScales(r.GetValue(scales)!),
+                Checkpoint = r.GetValue(checkpoint),
+                Gpus = r.GetValue(gpus),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+                ReportMemoryEvery = r.GetValue(memory),
+            }, output.WriteLine));
+            return CliApp.Ok;
+        });
+        return command;
     }
 
     private static Command TrainStep()

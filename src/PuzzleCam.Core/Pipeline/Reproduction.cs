@@ -1,7 +1,14 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using PuzzleCam.Cams;
+using PuzzleCam.Classification;
+using PuzzleCam.Data;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.Evaluation;
 using PuzzleCam.IO;
+using PuzzleCam.Training;
 
 namespace PuzzleCam.Pipeline;
 
@@ -13,12 +20,31 @@ public interface IPipelineReporter
     IProgress<int> Progress(string label, int total);
 }
 
+/// <summary>One classifier's way through stages 1 and 2 and its CAM score.</summary>
+public sealed record ClassifierRun(string Name, ClassifierTrainingResult? Training, CamInferenceResult? Cams, EvaluationReport? CamScore);
+
 /// <summary>What one run of the driver produced, stage by stage (null where a stage did not run).</summary>
-public sealed record ReproduceResult(SyntheticSummary? Dataset, VocScanReport? Train, VocScanReport? Eval);
+public sealed record ReproduceResult(SyntheticSummary? Dataset, VocScanReport? Train, VocScanReport? Eval, ClassifierRun? Baseline, ClassifierRun? Puzzle)
+{
+    /// <summary>The CAM mIoU of the baseline and of Puzzle-CAM side by side, per class and overall.</summary>
+    public string CamComparison()
+    {
+        if (Baseline?.CamScore is not { } b || Puzzle?.CamScore is not { } p) return "";
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(c, $"{"CAM IoU (%)",-14} {"baseline",9} {"Puzzle-CAM",11}");
+        foreach (var name in VocClasses.LabelNames)
+            sb.AppendLine(c, $"{name,-14} {b.PerClass[name],9:F2} {p.PerClass[name],11:F2}");
+        sb.AppendLine(c, $"{"mIoU",-14} {b.Miou,9:F2} {p.Miou,11:F2}");
+        sb.Append(c, $"{"threshold",-14} {b.Threshold,9:F2} {p.Threshold,11:F2}");
+        return sb.ToString();
+    }
+}
 
 /// <summary>
 /// The whole reproduction as one driver: each stage is a runner with typed options and result, and this chains them,
-/// each behind its switch in <see cref="ReproduceOptions.Stages"/>, resuming from what earlier runs left on disk.
+/// each behind its switch in <see cref="ReproduceOptions.Stages"/>, resuming from what earlier runs left on disk
+/// (a finished classifier is not trained again, finished CAM files are not recomputed).
 /// </summary>
 public static class Reproduction
 {
@@ -33,10 +59,69 @@ public static class Reproduction
         {
             reporter.Stage("data");
             if (options.Synthetic is { } synthetic) dataset = EnsureSynthetic(options.DataDir, synthetic, reporter, cancel);
-            train = Scan(options, options.TrainDomain, reporter, cancel);
-            eval = Scan(options, options.EvalDomain, reporter, cancel);
+            train = Scan(options, options.Classifier.Domain, reporter, cancel);
+            eval = Scan(options, options.CamDomain, reporter, cancel);
         }
-        return new ReproduceResult(dataset, train, eval);
+        var classifier = options.Classifier with { DataDir = options.DataDir };
+        var baseline = RunClassifier(options, classifier with { Puzzle = false, Tag = options.TagPrefix + "-baseline" }, "baseline", reporter, cancel);
+        var puzzle = RunClassifier(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, "Puzzle-CAM", reporter, cancel);
+        var result = new ReproduceResult(dataset, train, eval, baseline, puzzle);
+        if (result.CamComparison() is { Length: > 0 } table)
+        {
+            reporter.Stage("CAM mIoU: baseline vs Puzzle-CAM");
+            reporter.Info(table);
+        }
+        return result;
+    }
+
+    private static ClassifierRun? RunClassifier(ReproduceOptions options, ClassifierTrainingOptions training, string name, IPipelineReporter reporter, CancellationToken cancel)
+    {
+        var stages = options.Stages;
+        if ((stages & (PipelineStages.Classification | PipelineStages.Cams | PipelineStages.EvaluateCams)) == 0) return null;
+        ClassifierTrainingResult? trained = null;
+        if (stages.HasFlag(PipelineStages.Classification))
+        {
+            reporter.Stage($"stage 1: train the {name} classifier ({training.Tag})");
+            // A finished run returns at once from its resume state, an interrupted one goes on where it stopped.
+            trained = ClassifierTrainer.Run(training, echo: reporter.Info, cancel: cancel);
+        }
+
+        CamInferenceResult? cams = null;
+        var camOptions = new CamInferenceOptions
+        {
+            DataDir = options.DataDir,
+            Architecture = training.Architecture,
+            Mode = training.Mode,
+            Tag = training.Tag,
+            Domain = options.CamDomain,
+            Scales = options.Scales,
+            ExperimentsDir = training.ExperimentsDir,
+            Gpus = training.Gpus,
+        };
+        if (stages.HasFlag(PipelineStages.Cams))
+        {
+            reporter.Stage($"stage 2: multi-scale CAMs of {options.CamDomain} from the {name} classifier");
+            int count = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;
+            cams = CamInferenceRunner.Run(camOptions, reporter.Progress("inference-classification", count), cancel);
+            reporter.Info(cams.ToString());
+        }
+
+        EvaluationReport? score = null;
+        if (stages.HasFlag(PipelineStages.EvaluateCams))
+        {
+            reporter.Stage($"evaluate the {name} CAMs");
+            var ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Ids;
+            var evaluation = new EvaluationOptions
+            {
+                PredictDir = camOptions.PredictionDir,
+                GtDir = Path.Combine(options.DataDir, "SegmentationClass"),
+                Ids = ids,
+                Mode = EvaluationMode.Scores,
+            };
+            score = new EvaluationRunner(evaluation).RunAndWrite(Path.Combine(camOptions.PredictionDir, "report.json"), reporter.Progress("evaluate", ids.Count), cancel);
+            reporter.Info(score.ToString());
+        }
+        return new ClassifierRun(name, trained, cams, score);
     }
 
     /// <summary>Generates the dataset unless a complete one made with the same options is already there.</summary>
@@ -49,8 +134,10 @@ public static class Reproduction
             return null;
         }
         if (File.Exists(manifest))
+        {
             reporter.Info($"{manifest} records other options; regenerating the dataset");
-        if (File.Exists(manifest)) File.Delete(manifest);
+            File.Delete(manifest);
+        }
         var summary = SyntheticVocDataset.Generate(dataDir, options, reporter.Progress("make-synthetic", options.Train + options.Val), cancel);
         AtomicFile.WriteAllText(manifest, JsonSerializer.Serialize(options));
         reporter.Info(summary.ToString());

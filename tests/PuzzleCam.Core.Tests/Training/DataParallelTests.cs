@@ -21,11 +21,13 @@ public class DataParallelTests
         var labels = zeros(4, 20);
         labels[0, 3] = 1; labels[1, 7] = 1; labels[1, 12] = 1; labels[2, 0] = 1; labels[3, 19] = 1;
         var losses = new PuzzleLossOptions { Alpha = 2 };
+        using var initial = Classifier.Create("resnet50", NormMode.Fix);
 
         Dictionary<string, Tensor> Train(int replicas)
         {
-            manual_seed(1);
             using var parallel = new DataParallel<Classifier>(() => Classifier.Create("resnet50", NormMode.Fix), Enumerable.Repeat(CPU, replicas).ToArray());
+            parallel.Master.load_state_dict(initial.state_dict());
+            parallel.Broadcast();
             using var optimizer = new PolyOptimizer([new ParameterGroup(parallel.Master.parameters().ToList(), 0.05, 1e-4)], 1e-4, maxStep: 10, momentum: 0.9);
             parallel.Master.train();
             for (int r = 1; r < replicas; r++) parallel.Replica(r).train();
