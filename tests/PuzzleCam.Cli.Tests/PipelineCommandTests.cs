@@ -34,10 +34,21 @@ public class PipelineCommandTests
     {
         var work = Directory.CreateTempSubdirectory("reproduce").FullName;
         var data = Path.Combine(work, "datasets", "synthetic");
-        var result = CliHarness.Run("reproduce", "--data_dir", data, "--train", "8", "--val", "4", "--size", "64");
+        var experiments = Path.Combine(work, "experiments");
+        string[] args = ["reproduce", "--data_dir", data, "--train", "8", "--val", "4", "--size", "64", "--image_size", "32", "--batch_size", "4",
+            "--max_epoch", "1", "--scales", "1.0", "--experiments_dir", experiments];
+        var result = CliHarness.Run(args);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("== data", result.Output);
         Assert.Contains("train_aug: 8 images", result.Output);
-        Assert.Contains("val: 4 images", result.Output);
+        Assert.Contains("== CAM mIoU: baseline vs Puzzle-CAM", result.Output);
+        Assert.Matches(@"mIoU\s+\d+\.\d\d\s+\d+\.\d\d", result.Output);
+        Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-puzzle.pth")));
+
+        // A second run finds every stage done and only reports.
+        var again = CliHarness.Run(args);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.Contains("reusing it", again.Output);
+        Assert.Contains(" 0 CAMs written", again.Output);
     }
 }
