@@ -63,7 +63,11 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
         var dom = Chromium.DumpDom(page);
         int charts = KernelExtensionTests.Count(all, "class=\"puzzlecam-plotly\"");
         Assert.True(KernelExtensionTests.Count(dom, "class=\"main-svg\"") >= charts, $"{notebook}: {charts} charts but plotly drew fewer");
-        Chromium.Screenshot(page, Path.Combine(RepoPaths.Root, "artifacts", "screenshots", "notebook-" + Path.ChangeExtension(notebook, ".png")), 1200, 3000);
+        // Chromium writes no screenshot into a missing folder, and says nothing about it.
+        var screenshot = Path.Combine(RepoPaths.Root, "artifacts", "screenshots", "notebook-" + Path.ChangeExtension(notebook, ".png"));
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        Chromium.Screenshot(page, screenshot, 1200, 3000);
+        Assert.True(File.Exists(screenshot), $"chromium saved no screenshot of {page}");
     }
 
     private static string Text(JsonNode? node) => node is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)node ?? "";
