@@ -65,6 +65,7 @@ public static class TrainStepBenchmark
                 if (device.type == DeviceType.CUDA) cuda.synchronize();
             }
             step++;
+            Runtime.NativeAllocator.Release();
             if (options.ReportMemoryEvery > 0 && step > options.Warmup && (step - options.Warmup) % options.ReportMemoryEvery == 0)
                 report?.Invoke($"step {step - options.Warmup}: resident memory {ResidentMegabytes():F0} MB");
         }, options.Warmup, options.Repeats);

@@ -95,6 +95,7 @@ public static class CamInferenceRunner
                 cancel.ThrowIfCancellationRequested();
                 int following = i + 1;
                 next = following < pending.Count ? Task.Run(() => Prepare(pending[following]), cancel) : null;
+                Runtime.NativeAllocator.Release();
                 using var scope = NewDisposeScope();
                 cams.Compute(current.Inputs, current.Tags).Write(OutputPath(folder, current.Id));
                 progress?.Report(skipped + i + 1);

@@ -5,6 +5,7 @@ using PuzzleCam.Data.Transforms;
 using PuzzleCam.Data.Voc;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
+using PuzzleCam.Runtime;
 using PuzzleCam.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -116,6 +117,7 @@ public static class ClassifierTrainer
                     counted++;
                 }
                 iteration++;
+                NativeAllocator.Release();
 
                 if (iteration % logEvery == 0 || iteration == stopIteration)
                 {

@@ -16,7 +16,6 @@ public static class TorchRuntime
 
     private static string Load()
     {
-        NativeAllocator.Configure();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
