@@ -52,5 +52,9 @@ internal static class Flags
         return option;
     }
 
+    /// <summary><c>--architecture</c>, restricted to the backbones Core can build.</summary>
+    public static Option<string> Architecture(string description, string defaultValue) =>
+        Choice("architecture", description, defaultValue, [.. Models.Backbones.Architectures.Select(a => a.Name)]);
+
     public static Option<bool> Switch(string snakeName, string description) => Create<bool>(snakeName, description);
 }

@@ -50,7 +50,7 @@ internal static class BenchCommands
 
     private static Command Cam()
     {
-        var architecture = Flags.Choice("architecture", "backbone", "resnet50", [.. Backbones.Architectures.Select(a => a.Name)]);
+        var architecture = Flags.Architecture("backbone", "resnet50");
         var image = Flags.Create<string>("image", "a JPEG or PNG image", required: true);
         var scales = Flags.Create("scales", "comma-separated image scales, each with its flip", () => "0.5,1.0,1.5,2.0");
         var checkpoint = Flags.Create<string?>("checkpoint", "classifier weights (default: the backbone's own initial weights; the time does not depend on them)");
@@ -85,7 +85,7 @@ internal static class BenchCommands
     private static Command TrainStep()
     {
         var defaults = new TrainStepBenchmarkOptions();
-        var architecture = Flags.Choice("architecture", "backbone", defaults.Architecture, [.. Backbones.Architectures.Select(a => a.Name)]);
+        var architecture = Flags.Architecture("backbone", defaults.Architecture);
         var batchSize = Flags.Int("batch_size", "images per step", defaults.BatchSize, 1, 1024);
         var imageSize = Flags.Int("image_size", "square image side (a multiple of 32 for the puzzle tiles)", defaults.ImageSize, 32, 4096);
         var mode = Flags.Choice("mode", "BatchNorm mode", "fix", "fix", "normal");

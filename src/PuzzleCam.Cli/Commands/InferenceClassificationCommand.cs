@@ -13,7 +13,7 @@ internal static class InferenceClassificationCommand
         var defaults = new CamInferenceOptions();
         var seed = Flags.Int("seed", "accepted for the reference's command lines; inference draws nothing at random", defaults.Seed, 0);
         var dataDir = Flags.Create("data_dir", "VOC root", () => defaults.DataDir);
-        var architecture = Flags.Choice("architecture", "backbone of the trained classifier", defaults.Architecture, [.. Backbones.Architectures.Select(a => a.Name)]);
+        var architecture = Flags.Architecture("backbone of the trained classifier", defaults.Architecture);
         var mode = Flags.Choice("mode", "BatchNorm mode the classifier was built with", "normal", "normal", "fix");
         var tag = Flags.Create<string>("tag", "the classifier's experiment name (experiments/models/TAG.pth)", required: true);
         var domain = Flags.Create("domain", "split to infer (the reference's README uses train_aug)", () => defaults.Domain);

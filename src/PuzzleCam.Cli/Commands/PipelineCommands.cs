@@ -61,7 +61,7 @@ internal static class PipelineCommands
         var synthetic = new SyntheticFlags("data_seed");
         var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams (default: all)", () => "data,classification,cams,evaluate_cams");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
-        var architecture = Flags.Choice("architecture", "backbone of both classifiers", preset.Architecture, [.. Models.Backbones.Architectures.Select(a => a.Name)]);
+        var architecture = Flags.Architecture("backbone of both classifiers", preset.Architecture);
         var batchSize = Flags.Int("batch_size", "training batch", preset.BatchSize, 1, 4096);
         var imageSize = Flags.Int("image_size", "training crop (long sides are drawn from [image_size, 2 x image_size])", preset.ImageSize, 32, 4096);
         var maxEpoch = Flags.Int("max_epoch", "training epochs", preset.MaxEpoch, 1, 100000);

@@ -18,7 +18,7 @@ internal static class TrainClassificationCommands
         public Option<string> DataDir { get; } = Flags.Create("data_dir", "VOC root", () => Defaults.DataDir);
         public Option<string> Domain { get; } = Flags.Create("domain", "training split", () => Defaults.Domain);
         public Option<string> EvalDomain { get; } = Flags.Create("eval_domain", "split with masks whose CAM mIoU selects the checkpoint (the reference: train)", () => Defaults.EvalDomain);
-        public Option<string> Architecture { get; } = Flags.Choice("architecture", "backbone", Defaults.Architecture, [.. Backbones.Architectures.Select(a => a.Name)]);
+        public Option<string> Architecture { get; } = Flags.Architecture("backbone", Defaults.Architecture);
         public Option<string> Mode { get; } = Flags.Choice("mode", "BatchNorm: normal (batch statistics) or fix (frozen statistics)", "normal", "normal", "fix");
         public Option<int> BatchSize { get; } = Flags.Int("batch_size", "global batch, split over the devices", Defaults.BatchSize, 1, 4096);
         public Option<int> MaxEpoch { get; } = Flags.Int("max_epoch", "epochs", Defaults.MaxEpoch, 1, 100000);
