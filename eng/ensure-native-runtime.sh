@@ -2,7 +2,9 @@
 # TorchSharp 0.107's native glue (libLibTorchSharp.so) is built against GCC 13's C++ runtime and needs the
 # symbol version GLIBCXX_3.4.32. Debian 12 ships GLIBCXX up to 3.4.30, so on such a machine this script
 # installs Debian 13's libstdc++6 (which brings Debian 13's libc6 along). On a distribution that already
-# has a new enough libstdc++ it does nothing. It is idempotent: run it as often as you like.
+# has a new enough libstdc++ it does nothing. On Debian it also installs gperftools' tcmalloc, which the
+# puzzlecam command preloads for speed (see src/PuzzleCam.Core/Runtime/NativeAllocator.cs); without it,
+# puzzlecam runs on glibc's malloc. It is idempotent: run it as often as you like.
 set -euo pipefail
 
 need=GLIBCXX_3.4.32
@@ -18,8 +20,22 @@ has_symbol() {
   [ -n "$lib" ] && grep -q -a "$need" "$lib"
 }
 
+sudo_cmd=""
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
+
+ensure_tcmalloc() {
+  if ldconfig -p 2>/dev/null | grep -q 'libtcmalloc_minimal\.so\.4 '; then return 0; fi
+  if [ -r /etc/debian_version ] && command -v apt-get >/dev/null; then
+    echo "native runtime: installing tcmalloc (libtcmalloc-minimal4), which makes CPU training faster."
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libtcmalloc-minimal4 >/dev/null 2>&1 \
+      || { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libtcmalloc-minimal4 >/dev/null; } \
+      || echo "native runtime: tcmalloc could not be installed; puzzlecam will use glibc's malloc (slower on the CPU)." >&2
+  fi
+}
+
 if has_symbol; then
-  echo "native runtime: $(loaded_libstdcxx) provides $need; nothing to do."
+  echo "native runtime: $(loaded_libstdcxx) provides $need."
+  ensure_tcmalloc
   exit 0
 fi
 
@@ -28,9 +44,6 @@ if [ ! -r /etc/debian_version ] || ! command -v apt-get >/dev/null; then
   echo "native runtime: this is not a Debian system; install a libstdc++ from GCC 13 or newer and run again." >&2
   exit 1
 fi
-
-sudo_cmd=""
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 
 echo "native runtime: adding Debian 13 (trixie) as a low-priority source and installing its libstdc++6."
 $sudo_cmd tee /etc/apt/sources.list.d/puzzlecam-trixie.sources >/dev/null <<'SRC'
@@ -51,6 +64,7 @@ DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq -t trixie libstd
 
 if has_symbol; then
   echo "native runtime: done; $(loaded_libstdcxx) now provides $need."
+  ensure_tcmalloc
 else
   echo "native runtime: libstdc++6 from trixie was installed but $need is still missing." >&2
   exit 1

@@ -6,7 +6,11 @@ namespace PuzzleCam.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => CliApp.Run(BuildRoot(), args);
+    public static int Main(string[] args)
+    {
+        Runtime.NativeAllocator.PreloadAndRestart();
+        return CliApp.Run(BuildRoot(), args);
+    }
 
     internal static RootCommand BuildRoot() => new("puzzlecam: Puzzle-CAM weakly-supervised semantic segmentation, every stage of the reference pipeline.")
     {

@@ -100,7 +100,7 @@ public sealed class AffinityNet : BackboneNetwork<Tensor>
         long h = edges[1].shape[2], w = edges[1].shape[3];
         // The upsampled deep branches can overshoot odd sizes by a pixel; the reference crops them to stage 2's size.
         for (int i = 2; i < 5; i++) edges[i] = edges[i].narrow(2, 0, h).narrow(3, 0, w);
-        return fc_edge6.forward(cat(edges, 1)).MoveToOuterDisposeScope();
+        return fc_edge6.forward(cat(edges, 1)).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>The reference's <c>forward(x, with_affinity=True)</c>: edge logits and the affinities of their sigmoid.</summary>

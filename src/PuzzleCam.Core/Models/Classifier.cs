@@ -38,7 +38,7 @@ public sealed class Classifier : BackboneNetwork<(Tensor Logits, Tensor Features
     public override (Tensor Logits, Tensor Features) forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var features = classifier.forward(Backbone.forward(x));
+        var features = classifier.forward(Backbone.forward(x)).contiguous();
         var logits = features.mean([2, 3]);
         return (logits.MoveToOuterDisposeScope(), features.MoveToOuterDisposeScope());
     }

@@ -51,7 +51,7 @@ public sealed class DeepLabV3Plus : BackboneNetwork<Tensor>
         var high = Stage(5, Stage(4, Stage(3, lowLevel)));
         var logits = decoder.forward(aspp.forward(high), lowLevel);
         return nn.functional.interpolate(logits, size: [x.shape[2], x.shape[3]], mode: InterpolationMode.Bilinear, align_corners: true)
-            .MoveToOuterDisposeScope();
+            .contiguous().MoveToOuterDisposeScope();
     }
 }
 

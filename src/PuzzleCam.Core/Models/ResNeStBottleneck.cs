@@ -41,11 +41,11 @@ public sealed class ResNeStBottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        var y = nn.functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
         y = conv2.forward(y);
         if (avd_layer is not null) y = avd_layer.forward(y);
         y = bn3.forward(conv3.forward(y));
         var residual = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y.add_(residual)).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add_(residual), inplace: true).MoveToOuterDisposeScope();
     }
 }

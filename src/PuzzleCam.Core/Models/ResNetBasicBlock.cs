@@ -30,9 +30,9 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
+        var y = nn.functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
         y = bn2.forward(conv2.forward(y));
         var residual = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y.add_(residual)).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add_(residual), inplace: true).MoveToOuterDisposeScope();
     }
 }

@@ -31,10 +31,10 @@ public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = nn.functional.relu(bn1.forward(conv1.forward(x)));
-        y = nn.functional.relu(bn2.forward(conv2.forward(y)));
+        var y = nn.functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
+        y = nn.functional.relu(bn2.forward(conv2.forward(y)), inplace: true);
         y = bn3.forward(conv3.forward(y));
         var residual = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y.add_(residual)).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add_(residual), inplace: true).MoveToOuterDisposeScope();
     }
 }

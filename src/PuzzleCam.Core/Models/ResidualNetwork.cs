@@ -54,7 +54,8 @@ public sealed class ResidualNetwork : nn.Module<Tensor, Tensor>
         if (stage == 1)
         {
             using var scope = NewDisposeScope();
-            return maxpool.forward(nn.functional.relu(bn1.forward(conv1.forward(x)))).MoveToOuterDisposeScope();
+            if (x.device_type == DeviceType.CPU && !ChannelsLast.IsChannelsLast(conv1.parameters().First())) ChannelsLast.ConvertWeights(this);
+            return maxpool.forward(nn.functional.relu(bn1.forward(conv1.forward(ChannelsLast.ForConvolution(x))), inplace: true)).MoveToOuterDisposeScope();
         }
         return stage switch
         {

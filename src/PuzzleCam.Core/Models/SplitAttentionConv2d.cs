@@ -47,7 +47,7 @@ public sealed class SplitAttentionConv2d : nn.Module<Tensor, Tensor>
         var weights = attention.split(_channels, dim: 1);
         var output = weights[0] * splits[0];
         for (int r = 1; r < _radix; r++) output = output + weights[r] * splits[r];
-        return output.contiguous().MoveToOuterDisposeScope();
+        return output.MoveToOuterDisposeScope();
     }
 
     private static Tensor Sum(Tensor[] parts)
