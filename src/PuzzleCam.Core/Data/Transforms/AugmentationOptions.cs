@@ -21,6 +21,20 @@ public sealed record AugmentationOptions
     /// <summary>Channel standard deviations of <see cref="Normalize"/> (ImageNet).</summary>
     public IReadOnlyList<double> Std { get; init; } = Normalize.ImageNetStd;
 
+    /// <summary>
+    /// The reference's <c>--augment</c>: extra colour augmentations of the classification chain, tested by substring
+    /// there, so "colorjitter", "randaugment" or both (e.g. "colorjitter_randaugment") switch them on; default "" (off).
+    /// Unlike the reference, every word separated by '_', ',', '+' or white space must be one of the two: a typo
+    /// would otherwise train silently without the augmentation. Only the classification chain reads it.
+    /// </summary>
+    public string Augment { get; init; } = "";
+
+    /// <summary>Whether <see cref="Augment"/> asks for torchvision's ColorJitter (see <see cref="Transforms.ColorJitter"/>).</summary>
+    public bool ColorJitter => ParseAugment(Augment).ColorJitter;
+
+    /// <summary>Whether <see cref="Augment"/> asks for FixMatch's RandAugment (see <see cref="Transforms.RandAugment"/>).</summary>
+    public bool RandAugment => ParseAugment(Augment).RandAugment;
+
     /// <summary>Side of the label map AffinityNet trains on: the crop divided by the network's stride of 4 (<c>image_size // 4</c>).</summary>
     public int AffinityMaskSize => CropSize / 4;
 
@@ -37,5 +51,26 @@ public sealed record AugmentationOptions
         if (MaxImageSize < MinImageSize)
             throw new ArgumentException($"MaxImageSize ({MaxImageSize}) must be at least MinImageSize ({MinImageSize})", nameof(MaxImageSize));
         if (CropSize <= 0) throw new ArgumentException($"CropSize must be positive, got {CropSize}", nameof(CropSize));
+        ParseAugment(Augment);
+    }
+
+    /// <summary>
+    /// Which augmentations an <c>--augment</c> string switches on; fails, naming <c>--augment</c>, on any word other than
+    /// "colorjitter" and "randaugment".
+    /// </summary>
+    public static (bool ColorJitter, bool RandAugment) ParseAugment(string augment)
+    {
+        ArgumentNullException.ThrowIfNull(augment);
+        bool colorJitter = false, randAugment = false;
+        foreach (var word in augment.Split(['_', ',', '+', ' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (word)
+            {
+                case "colorjitter": colorJitter = true; break;
+                case "randaugment": randAugment = true; break;
+                default: throw new ArgumentException($"--augment: unknown augmentation '{word}' in '{augment}'; use colorjitter, randaugment or both (e.g. colorjitter_randaugment)");
+            }
+        }
+        return (colorJitter, randAugment);
     }
 }

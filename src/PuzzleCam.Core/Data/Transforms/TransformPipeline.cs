@@ -28,8 +28,17 @@ public sealed class TransformPipeline
     /// <summary>Whether <see cref="Apply"/> refuses a sample without a mask (segmentation and affinity chains).</summary>
     public bool RequiresMask { get; }
 
-    /// <summary>Stage 1 training: RandomResize(min, max) → flip → Normalize → RandomCrop(crop).</summary>
-    public static TransformPipeline ForClassificationTraining(AugmentationOptions options) => Training(options, maskSize: null, requiresMask: false);
+    /// <summary>
+    /// Stage 1 training: RandomResize(min, max) → flip → [ColorJitter] → [RandAugment] → Normalize → RandomCrop(crop),
+    /// the bracketed steps as <see cref="AugmentationOptions.Augment"/> asks.
+    /// </summary>
+    public static TransformPipeline ForClassificationTraining(AugmentationOptions options)
+    {
+        var extra = new List<IPixelTransform>();
+        if (options.ColorJitter) extra.Add(new ColorJitter());
+        if (options.RandAugment) extra.Add(new RandAugment());
+        return Training(options, maskSize: null, requiresMask: false, extra);
+    }
 
     /// <summary>Stage 7 training: the same chain applied to image and mask (mask NEAREST, crop padding 255).</summary>
     public static TransformPipeline ForSegmentationTraining(AugmentationOptions options) => Training(options, maskSize: null, requiresMask: true);
@@ -55,13 +64,13 @@ public sealed class TransformPipeline
         return sample;
     }
 
-    private static TransformPipeline Training(AugmentationOptions options, int? maskSize, bool requiresMask)
+    private static TransformPipeline Training(AugmentationOptions options, int? maskSize, bool requiresMask, IEnumerable<IPixelTransform>? colourSteps = null)
     {
         options.Validate();
         var normalizedSteps = new List<INormalizedTransform> { new RandomCrop(options.CropSize) };
         if (maskSize is { } s) normalizedSteps.Add(new ResizeMask(s));
         return new TransformPipeline(
-            [new RandomResize(options.MinImageSize, options.MaxImageSize), new RandomHorizontalFlip()],
+            [new RandomResize(options.MinImageSize, options.MaxImageSize), new RandomHorizontalFlip(), .. colourSteps ?? []],
             new Normalize(options.Mean, options.Std),
             normalizedSteps,
             requiresMask);
