@@ -202,7 +202,7 @@ def main():
     for name, (_, _, has_sign, fn) in RANDAUGMENT.items():
         for v in ((1, 5, 9) if has_sign else (1, 9)):
             for negate in ((False, True) if has_sign else (False,)):
-                add("randaugment", "broad", fn(images["broad"], v, negate), name=name, v=v, negate=negate)
+                add("randaugment", "broad", fn(images["broad"], v, negate), operation=name, v=v, negate=negate)
     for cx, cy in ((0.3, 0.2), (28.9, 22.99), (14.5, 11.2), (5.0, 21.5), (8.0, 8.0), (24.7, 3.1)):
         add("cutout", "broad", cutout(images["broad"], cx, cy), cx=cx, cy=cy)
 
