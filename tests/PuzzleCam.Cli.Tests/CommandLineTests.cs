@@ -48,4 +48,18 @@ public class CommandLineTests
         Assert.Contains("/no/such/root", snake.Error);
         Assert.Single(snake.Error.Trim().Split('\n'));
     }
+
+    [Theory]
+    [InlineData("train-classification")]
+    [InlineData("train-classification-with-puzzle")]
+    public void AugmentTypoStopsBeforeTrainingNamingTheFlag(string command)
+    {
+        var result = CliHarness.Run(command, "--tag", "t", "--augment", "colourjitter");
+        Assert.Equal(2, result.ExitCode);
+        var first = result.Error.Split('\n')[0];
+        Assert.Contains("--augment", first);
+        Assert.Contains("colourjitter", first);
+        var help = CliHarness.Run(command, "--help");
+        Assert.Contains("--augment", help.Output);
+    }
 }

@@ -56,5 +56,23 @@ internal static class Flags
     public static Option<string> Architecture(string description, string defaultValue) =>
         Choice("architecture", description, defaultValue, [.. Models.Backbones.Architectures.Select(a => a.Name)]);
 
+    /// <summary><c>--augment</c>: the reference's extra colour augmentations, checked word by word when parsed.</summary>
+    public static Option<string> Augment(string defaultValue)
+    {
+        var option = Create("augment", "extra augmentations after the flip: colorjitter, randaugment, or both joined by '_' (default: none)", () => defaultValue);
+        option.Validators.Add(r =>
+        {
+            try
+            {
+                Data.Transforms.AugmentationOptions.ParseAugment(r.GetValueOrDefault<string>() ?? "");
+            }
+            catch (ArgumentException e)
+            {
+                r.AddError(e.Message);
+            }
+        });
+        return option;
+    }
+
     public static Option<bool> Switch(string snakeName, string description) => Create<bool>(snakeName, description);
 }

@@ -30,6 +30,7 @@ internal static class TrainClassificationCommands
         public Option<int> ImageSize { get; } = Flags.Int("image_size", "square crop size", Defaults.ImageSize, 16, 4096);
         public Option<int> MinImageSize { get; } = Flags.Int("min_image_size", "smallest long side of the random resize", Defaults.MinImageSize, 1, 8192);
         public Option<int> MaxImageSize { get; } = Flags.Int("max_image_size", "largest long side of the random resize", Defaults.MaxImageSize, 1, 8192);
+        public Option<string> Augment { get; } = Flags.Augment(Defaults.Augment);
         public Option<double> PrintRatio { get; } = Flags.Double("print_ratio", "log every this fraction of an epoch", Defaults.PrintRatio, 1e-6, 1);
         public Option<string> Tag { get; } = Flags.Create<string>("tag", "experiment name: experiments/{logs,data,models}/TAG.*", required: true);
         public Option<string?> Pretrained { get; } = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); resnet18 brings its own");
@@ -40,7 +41,7 @@ internal static class TrainClassificationCommands
 
         public void AddTo(Command c)
         {
-            foreach (var o in new Option[] { Seed, NumWorkers, DataDir, Domain, EvalDomain, Architecture, Mode, BatchSize, MaxEpoch, MaxIterations, Lr, Wd, Momentum, Nesterov, ImageSize, MinImageSize, MaxImageSize, PrintRatio, Tag, Pretrained, Gpus, Tf32, ExperimentsDir, EvalEvery })
+            foreach (var o in new Option[] { Seed, NumWorkers, DataDir, Domain, EvalDomain, Architecture, Mode, BatchSize, MaxEpoch, MaxIterations, Lr, Wd, Momentum, Nesterov, ImageSize, MinImageSize, MaxImageSize, Augment, PrintRatio, Tag, Pretrained, Gpus, Tf32, ExperimentsDir, EvalEvery })
                 c.Add(o);
         }
 
@@ -63,6 +64,7 @@ internal static class TrainClassificationCommands
             ImageSize = r.GetValue(ImageSize),
             MinImageSize = r.GetValue(MinImageSize),
             MaxImageSize = r.GetValue(MaxImageSize),
+            Augment = r.GetValue(Augment)!,
             PrintRatio = r.GetValue(PrintRatio),
             Tag = r.GetValue(Tag)!,
             Pretrained = r.GetValue(Pretrained),

@@ -73,7 +73,7 @@ public static class ClassifierTrainer
 
         var log = new TrainingLog(options.ExperimentsDir, options.Tag, start, echo);
         log.Line(resume is null
-            ? $"[i] {options.Tag}: {(options.Puzzle ? "Puzzle-CAM" : "baseline")} {options.Architecture} ({options.Mode}), {train.Count} images, {maxIteration} iterations on {string.Join(", ", devices)}"
+            ? $"[i] {options.Tag}: {(options.Puzzle ? "Puzzle-CAM" : "baseline")} {options.Architecture} ({options.Mode}){(options.Augment.Length > 0 ? $", augment {options.Augment}" : "")}, {train.Count} images, {maxIteration} iterations on {string.Join(", ", devices)}"
             : $"[i] {options.Tag}: resuming at iteration {start} of {maxIteration} (best mIoU {bestMiou:F2})");
 
         var pipeline = TransformPipeline.ForClassificationTraining(new AugmentationOptions
@@ -81,6 +81,7 @@ public static class ClassifierTrainer
             MinImageSize = options.MinImageSize,
             MaxImageSize = options.MaxImageSize,
             CropSize = options.ImageSize,
+            Augment = options.Augment,
         });
         var loader = new BatchLoader<Sample, (Tensor Images, Tensor Labels)>(train.Count, (i, rng) =>
         {

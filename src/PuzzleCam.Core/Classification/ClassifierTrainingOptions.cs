@@ -59,6 +59,12 @@ public sealed record ClassifierTrainingOptions
     /// <summary><c>--max_image_size</c>: largest long side of the random resize.</summary>
     public int MaxImageSize { get; init; } = 640;
 
+    /// <summary>
+    /// <c>--augment</c>: "colorjitter", "randaugment" or both joined (e.g. "colorjitter_randaugment") add those colour
+    /// augmentations after the flip; "" (the default) adds none. See <see cref="Data.Transforms.AugmentationOptions.Augment"/>.
+    /// </summary>
+    public string Augment { get; init; } = "";
+
     /// <summary><c>--print_ratio</c>: log every this fraction of an epoch.</summary>
     public double PrintRatio { get; init; } = 0.1;
 
@@ -97,6 +103,7 @@ public sealed record ClassifierTrainingOptions
         if (!(WeightDecay >= 0)) throw new ArgumentException($"--wd must be non-negative, got {WeightDecay}");
         if (ImageSize < 16 || ImageSize % 16 != 0) throw new ArgumentException($"--image_size must be a positive multiple of 16, got {ImageSize}");
         if (MinImageSize < 1 || MaxImageSize < MinImageSize) throw new ArgumentException($"--min_image_size {MinImageSize} and --max_image_size {MaxImageSize} must satisfy 1 <= min <= max");
+        Data.Transforms.AugmentationOptions.ParseAugment(Augment);
         if (!(PrintRatio > 0 && PrintRatio <= 1)) throw new ArgumentException($"--print_ratio must be in (0, 1], got {PrintRatio}");
         int k = (int)Math.Round(Math.Sqrt(NumPieces));
         if (NumPieces < 1 || k * k != NumPieces) throw new ArgumentException($"--num_pieces must be a perfect square, got {NumPieces}");
