@@ -29,12 +29,6 @@ public sealed record AugmentationOptions
     /// </summary>
     public string Augment { get; init; } = "";
 
-    /// <summary>Whether <see cref="Augment"/> asks for torchvision's ColorJitter (see <see cref="Transforms.ColorJitter"/>).</summary>
-    public bool ColorJitter => ParseAugment(Augment).ColorJitter;
-
-    /// <summary>Whether <see cref="Augment"/> asks for FixMatch's RandAugment (see <see cref="Transforms.RandAugment"/>).</summary>
-    public bool RandAugment => ParseAugment(Augment).RandAugment;
-
     /// <summary>Side of the label map AffinityNet trains on: the crop divided by the network's stride of 4 (<c>image_size // 4</c>).</summary>
     public int AffinityMaskSize => CropSize / 4;
 
@@ -55,7 +49,7 @@ public sealed record AugmentationOptions
     }
 
     /// <summary>
-    /// Which augmentations an <c>--augment</c> string switches on; fails, naming <c>--augment</c>, on any word other than
+    /// Which augmentations an <c>--augment</c> string switches on (<see cref="ColorJitter"/>, <see cref="RandAugment"/>); fails, naming <c>--augment</c>, on any word other than
     /// "colorjitter" and "randaugment".
     /// </summary>
     public static (bool ColorJitter, bool RandAugment) ParseAugment(string augment)

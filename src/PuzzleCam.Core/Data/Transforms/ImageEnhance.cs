@@ -70,7 +70,7 @@ public static class ImageEnhance
     /// <c>ImageFilter.SMOOTH</c>: the 3×3 kernel (1 1 1 / 1 5 1 / 1 1 1) / 13, rounded to nearest; Pillow leaves the
     /// one-pixel border as it was.
     /// </summary>
-    public static RgbImage Smooth(RgbImage image)
+    private static RgbImage Smooth(RgbImage image)
     {
         int w = image.Width, h = image.Height, stride = 3 * w;
         var output = image.Clone();

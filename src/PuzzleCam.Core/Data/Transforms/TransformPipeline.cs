@@ -34,9 +34,10 @@ public sealed class TransformPipeline
     /// </summary>
     public static TransformPipeline ForClassificationTraining(AugmentationOptions options)
     {
+        var (colorJitter, randAugment) = AugmentationOptions.ParseAugment(options.Augment);
         var extra = new List<IPixelTransform>();
-        if (options.ColorJitter) extra.Add(new ColorJitter());
-        if (options.RandAugment) extra.Add(new RandAugment());
+        if (colorJitter) extra.Add(new ColorJitter());
+        if (randAugment) extra.Add(new RandAugment());
         return Training(options, maskSize: null, requiresMask: false, extra);
     }
 
