@@ -65,7 +65,7 @@ internal static class BenchCommands
         command.SetAction(r =>
         {
             var output = r.InvocationConfiguration.Output;
-            output.WriteLine($"{Runtime.TorchRuntime.EnsureLoaded()}, native allocator: {Runtime.NativeAllocator.Describe()}");
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
             output.WriteLine(CamBenchmark.RunMultiScale(new CamBenchmarkOptions
             {
                 ImagePath = r.GetValue(image)!,
@@ -102,7 +102,7 @@ internal static class BenchCommands
         command.SetAction(r =>
         {
             var output = r.InvocationConfiguration.Output;
-            output.WriteLine($"{Runtime.TorchRuntime.EnsureLoaded()}, native allocator: {Runtime.NativeAllocator.Describe()}");
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
             var options = new TrainStepBenchmarkOptions
             {
                 Architecture = r.GetValue(architecture)!,

@@ -12,7 +12,6 @@ internal static class InfoCommand
         command.SetAction(r =>
         {
             r.InvocationConfiguration.Output.WriteLine(TorchRuntime.EnsureLoaded());
-            r.InvocationConfiguration.Output.WriteLine($"native allocator: {NativeAllocator.Describe()}");
             return CliApp.Ok;
         });
         return command;

@@ -15,7 +15,7 @@ public static class ChannelsLast
 {
     /// <summary><paramref name="x"/> (N, C, H, W) in the layout the CPU convolutions are fastest in; other tensors unchanged.</summary>
     public static Tensor ForConvolution(Tensor x) =>
-        x.device_type == DeviceType.CPU && x.dim() == 4 && !IsChannelsLast(x) ? x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : x;
+        x.device_type == DeviceType.CPU && x.dim() == 4 && !IsChannelsLast(x) ? Relayout(x) : x;
 
     /// <summary>
     /// Re-lays every 4-D parameter of <paramref name="module"/> that lives on the CPU out as channels-last, in place:
@@ -27,8 +27,10 @@ public static class ChannelsLast
         using var _ = no_grad();
         foreach (var p in module.parameters())
             if (p.device_type == DeviceType.CPU && p.dim() == 4 && !IsChannelsLast(p))
-                p.set_(p.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2));
+                p.set_(Relayout(p));
     }
+
+    private static Tensor Relayout(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>Whether a 4-D tensor is dense with channels innermost (dimensions of size one may have any stride, as in PyTorch).</summary>
     public static bool IsChannelsLast(Tensor x)

@@ -11,7 +11,7 @@ public static class TorchRuntime
 {
     private static readonly Lazy<string> Description = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Loads libtorch if needed and returns a one-line description (versions, threads, CUDA devices).</summary>
+    /// <summary>Loads libtorch if needed and returns a one-line description (versions, threads, CUDA devices, allocator).</summary>
     public static string EnsureLoaded() => Description.Value;
 
     private static string Load()
@@ -21,7 +21,7 @@ public static class TorchRuntime
             torch.InitializeDeviceType(DeviceType.CPU);
             using var probe = torch.ones(1);
             var cuda = torch.cuda.is_available() ? $"{torch.cuda.device_count()} CUDA device(s)" : "no CUDA";
-            return $"TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch {torch.__version__}), {torch.get_num_threads()} CPU threads, {cuda}";
+            return $"TorchSharp {typeof(torch).Assembly.GetName().Version} (libtorch {torch.__version__}), {torch.get_num_threads()} CPU threads, {cuda}, native allocator: {NativeAllocator.Describe()}";
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)
         {
