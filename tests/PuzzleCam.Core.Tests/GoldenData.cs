@@ -3,8 +3,9 @@ using PuzzleCam.IO;
 namespace PuzzleCam.Core.Tests;
 
 /// <summary>
-/// The golden vectors of the original PyTorch implementation: <c>$PUZZLECAM_GOLDEN_DIR</c> when set, otherwise
-/// <c>../shared/golden</c> found by walking up from the test's folder. Tests take every shape and value from the files.
+/// The golden vectors of the original PyTorch implementation: <c>$PUZZLECAM_GOLDEN_DIR</c> when set, otherwise the
+/// repository's copy in <c>tests/golden</c> (kept in step with the shared vectors by <c>eng/sync-golden.sh</c>), found by
+/// walking up from the test's folder. Tests take every shape and value from the files.
 /// </summary>
 public static class GoldenData
 {
@@ -30,11 +31,24 @@ public static class GoldenData
             if (!Directory.Exists(fromEnv)) throw new DirectoryNotFoundException($"PUZZLECAM_GOLDEN_DIR={fromEnv} does not exist");
             return fromEnv;
         }
+        var copy = RepositoryCopy();
+        if (copy is not null) return copy;
+        throw new DirectoryNotFoundException("golden vectors not found: tests/golden is missing from the checkout and PUZZLECAM_GOLDEN_DIR is not set");
+    }
+
+    /// <summary>The copy the repository carries, <c>tests/golden</c>; null when the tests run outside a checkout.</summary>
+    public static string? RepositoryCopy() => FindUp(Path.Combine("tests", "golden"));
+
+    /// <summary>The shared vectors beside the repository (<c>../shared/golden</c>), where a developer or CI has them.</summary>
+    public static string? SharedVectors() => FindUp(Path.Combine("..", "shared", "golden"));
+
+    private static string? FindUp(string relative)
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var sibling = Path.Combine(dir.FullName, "..", "shared", "golden");
-            if (File.Exists(Path.Combine(sibling, "README.md"))) return Path.GetFullPath(sibling);
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(Path.Combine(candidate, "README.md"))) return Path.GetFullPath(candidate);
         }
-        throw new DirectoryNotFoundException("golden vectors not found: put shared/golden beside the repository or set PUZZLECAM_GOLDEN_DIR");
+        return null;
     }
 }
