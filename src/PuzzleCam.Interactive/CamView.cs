@@ -33,7 +33,7 @@ public sealed record CamView(RgbImage? Image, CamFile Cams, double Threshold = C
     }
 
     /// <summary>The thresholded mask: labels from <see cref="CamFile.Keys"/>, background where no map beats the threshold.</summary>
-    public LabelMap Mask() => ThresholdSweep.Predict(DisplayMaps(), Cams.Keys, Threshold);
+    public LabelMap Mask() => DisplayMaps().ToLabelMap(Cams.Keys, Threshold);
 
     public string ToHtml()
     {

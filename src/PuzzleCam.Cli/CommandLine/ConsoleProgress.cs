@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PuzzleCam.Experiments;
 
 namespace PuzzleCam.Cli.CommandLine;
 
@@ -6,7 +7,7 @@ namespace PuzzleCam.Cli.CommandLine;
 /// A progress bar on standard error: redrawn in place on a terminal, and a line every 10% when the output is a file
 /// or a pipe (CI logs), so that long work shows it is alive either way.
 /// </summary>
-internal sealed class ConsoleProgress(string label, int total) : IProgress<int>
+internal sealed class ConsoleProgress(string label) : IProgress<StageProgress>
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _interactive = !Console.IsErrorRedirected;
@@ -14,8 +15,9 @@ internal sealed class ConsoleProgress(string label, int total) : IProgress<int>
     private int _lastShown = -1;
     private int _maxDone = -1;
 
-    public void Report(int done)
+    public void Report(StageProgress value)
     {
+        var (done, total) = value;
         lock (_gate)
         {
             // Workers report their counts in whatever order they finish; only progress forward is shown.

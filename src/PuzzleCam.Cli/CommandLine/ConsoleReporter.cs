@@ -1,3 +1,4 @@
+using PuzzleCam.Experiments;
 using PuzzleCam.Pipeline;
 
 namespace PuzzleCam.Cli.CommandLine;
@@ -9,5 +10,5 @@ internal sealed class ConsoleReporter(TextWriter output) : IPipelineReporter
 
     public void Info(string message) => output.WriteLine(message);
 
-    public IProgress<int> Progress(string label, int total) => new ConsoleProgress(label, total);
+    public IProgress<StageProgress> Progress(string label) => new ConsoleProgress(label);
 }

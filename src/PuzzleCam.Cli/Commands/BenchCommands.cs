@@ -33,12 +33,12 @@ internal static class BenchCommands
         };
         command.SetAction(r =>
         {
-            r.InvocationConfiguration.Output.WriteLine(PuzzleCam.Crf.CrfBenchmark.Run(new PuzzleCam.Crf.CrfBenchmarkOptions
+            r.InvocationConfiguration.Output.WriteLine(CrfBenchmark.Run(new CrfBenchmarkOptions
             {
                 ImagePath = r.GetValue(image)!,
                 Labels = r.GetValue(labels),
                 Iterations = r.GetValue(iterations),
-                Kind = PuzzleCam.Crf.CrfBenchmark.ParseKind(r.GetValue(kind)!),
+                Kind = CrfBenchmark.ParseKind(r.GetValue(kind)!),
                 Threads = r.GetValue(threads),
                 Warmup = r.GetValue(warmup),
                 Repeats = r.GetValue(repeats),
@@ -52,9 +52,9 @@ internal static class BenchCommands
     {
         var architecture = Flags.Architecture("backbone", "resnet50");
         var image = Flags.Create<string>("image", "a JPEG or PNG image", required: true);
-        var scales = Flags.Create("scales", "comma-separated image scales, each with its flip", () => "0.5,1.0,1.5,2.0");
+        var scales = StageFlags.Scales();
         var checkpoint = Flags.Create<string?>("checkpoint", "classifier weights (default: the backbone's own initial weights; the time does not depend on them)");
-        var gpus = Flags.Create<string?>("gpus", "CUDA device index; default: CUDA device 0 if any, else the CPU");
+        var gpus = StageFlags.Gpus();
         var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
         var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
         var memory = Flags.Int("memory_every", "print resident memory every N timed runs (0: never)", 0, 0, 100000);
@@ -88,13 +88,13 @@ internal static class BenchCommands
         var architecture = Flags.Architecture("backbone", defaults.Architecture);
         var batchSize = Flags.Int("batch_size", "images per step", defaults.BatchSize, 1, 1024);
         var imageSize = Flags.Int("image_size", "square image side (a multiple of 32 for the puzzle tiles)", defaults.ImageSize, 32, 4096);
-        var mode = Flags.Choice("mode", "BatchNorm mode", "fix", "fix", "normal");
+        var mode = StageFlags.Mode(NormMode.Fix, "BatchNorm mode");
         var puzzle = Flags.Switch("puzzle", "the Puzzle-CAM step (images and their 4 tiles); without it the baseline's step");
         var forward = Flags.Switch("forward_only", "time an eval-mode forward instead of a training step");
         var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
         var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
         var memory = Flags.Int("memory_every", "print resident memory every N timed steps (0: never)", 0, 0, 100000);
-        var gpus = Flags.Create<string?>("gpus", "CUDA device index (the first is used); default: CUDA device 0 if any, else the CPU");
+        var gpus = StageFlags.Gpus();
         var command = new Command("train-step", "One stage-1 training step (forward, backward, optimizer) or eval forward on random data.")
         {
             architecture, batchSize, imageSize, mode, puzzle, forward, warmup, repeats, memory, gpus,

@@ -10,8 +10,8 @@ internal static class DataCommands
     /// <summary>The options every stage uses to name its images: a VOC root and a split or list.</summary>
     public sealed class DataOptions
     {
-        public Option<string> DataDir { get; } = Flags.Create("data_dir", "VOC 2012 root (JPEGImages, Annotations, SegmentationClass, ImageSets)", () => "datasets/synthetic");
-        public Option<string> Domain { get; } = Flags.Create("domain", "split name: a list in {data_dir}/ImageSets/Segmentation/NAME.txt", () => "train");
+        public Option<string> DataDir { get; } = StageFlags.DataDir();
+        public Option<string> Domain { get; } = StageFlags.Domain("train");
         public Option<string?> List { get; } = Flags.Create<string?>("list", "an id list file, one id per line (overrides --domain)");
 
         public void AddTo(Command command)
@@ -35,7 +35,7 @@ internal static class DataCommands
         command.SetAction(r =>
         {
             var dataset = VocDataset.Open(r.GetValue(data.DataDir)!, data.Source(r));
-            var progress = new ConsoleProgress("check-data", dataset.Count);
+            var progress = new ConsoleProgress("check-data");
             var report = dataset.Scan(r.GetValue(skipBad), progress);
             r.InvocationConfiguration.Output.WriteLine($"{dataset.Root} [{data.Source(r)}]: {report}");
             return report.Skipped.Count == 0 ? CliApp.Ok : CliApp.Failed;

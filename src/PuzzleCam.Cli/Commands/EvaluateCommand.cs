@@ -2,6 +2,7 @@ using System.CommandLine;
 using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
+using PuzzleCam.Experiments;
 
 namespace PuzzleCam.Cli.Commands;
 
@@ -13,14 +14,14 @@ internal static class EvaluateCommand
         var predictDir = Flags.Create<string?>("predict_dir", "prediction folder (overrides --experiment_name)");
         var gtDir = Flags.Create<string?>("gt_dir", "ground-truth palette PNG folder (VOC SegmentationClass)");
         var dataDir = Flags.Create<string?>("data_dir", "VOC root (or its SegmentationClass folder, as the reference README passes it)");
-        var domain = Flags.Create("domain", "split name: the list ImageSets/Segmentation/NAME.txt of the VOC root", () => "train");
+        var domain = StageFlags.Domain(EvaluationOptions.DefaultDomain);
         var list = Flags.Create<string?>("list", "an id list file (overrides --domain)");
         var mode = Flags.Choice("mode", "what the folder holds; auto looks at the first id", "auto", "auto", "npz", "npy", "png", "rw");
         var threshold = Flags.Create<double?>("threshold", "background threshold for score maps (default: sweep)");
         var maxTh = Flags.Double("max_th", "upper end of the rw sweep", 0.5, 0.05, 1.0);
         var report = Flags.Create<string?>("report", "where to write the JSON report (default: report.json in the prediction folder)");
         var everyEighth = Flags.Switch("every_eighth", "score only every 8th image as the reference's evaluate.py does, to compare with its printed numbers");
-        var experimentsDir = Flags.Create("experiments_dir", "root of the experiment outputs", () => "experiments");
+        var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("evaluate", "mIoU of a prediction folder (.npz CAM / random-walk maps with a threshold sweep, or PNG label maps) against the ground truth.")
         {
             experiment, predictDir, gtDir, dataDir, domain, list, mode, threshold, maxTh, report, everyEighth, experimentsDir,
@@ -28,7 +29,7 @@ internal static class EvaluateCommand
         command.SetAction((r, cancel) =>
         {
             var predictions = r.GetValue(predictDir)
-                ?? (r.GetValue(experiment) is { } name ? Path.Combine(r.GetValue(experimentsDir)!, "predictions", name)
+                ?? (r.GetValue(experiment) is { } name ? new ExperimentLayout(r.GetValue(experimentsDir)!).Predictions(name)
                     : throw new ArgumentException("give --predict_dir or --experiment_name"));
             var truth = r.GetValue(gtDir) ?? (r.GetValue(dataDir) is { } d ? EvaluationOptions.GtDirFromDataDir(d)
                 : throw new ArgumentException("give --gt_dir or --data_dir"));
@@ -46,8 +47,8 @@ internal static class EvaluateCommand
                 EveryEighth = r.GetValue(everyEighth),
             };
             var runner = new EvaluationRunner(options);
-            var progress = new ConsoleProgress("evaluate", options.SelectedIds().Count);
-            var result = runner.RunAndWrite(r.GetValue(report) ?? Path.Combine(predictions, "report.json"), progress, cancel);
+            var progress = new ConsoleProgress("evaluate");
+            var result = runner.RunAndWrite(r.GetValue(report) ?? ExperimentLayout.Report(predictions), progress, cancel);
             r.InvocationConfiguration.Output.WriteLine(result);
             return Task.FromResult(CliApp.Ok);
         });

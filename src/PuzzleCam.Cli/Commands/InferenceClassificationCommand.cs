@@ -1,7 +1,6 @@
 using System.CommandLine;
 using PuzzleCam.Cams;
 using PuzzleCam.Cli.CommandLine;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Models;
 
 namespace PuzzleCam.Cli.Commands;
@@ -11,16 +10,16 @@ internal static class InferenceClassificationCommand
     public static Command Create()
     {
         var defaults = new CamInferenceOptions();
-        var seed = Flags.Int("seed", "accepted for the reference's command lines; inference draws nothing at random", defaults.Seed, 0);
-        var dataDir = Flags.Create("data_dir", "VOC root", () => defaults.DataDir);
+        var seed = Flags.Int("seed", "accepted for the reference's command lines; inference draws nothing at random", 0, 0);
+        var dataDir = StageFlags.DataDir();
         var architecture = Flags.Architecture("backbone of the trained classifier", defaults.Architecture);
-        var mode = Flags.Choice("mode", "BatchNorm mode the classifier was built with", "normal", "normal", "fix");
+        var mode = StageFlags.Mode(defaults.Mode, "BatchNorm mode the classifier was built with");
         var tag = Flags.Create<string>("tag", "the classifier's experiment name (experiments/models/TAG.pth)", required: true);
-        var domain = Flags.Create("domain", "split to infer (the reference's README uses train_aug)", () => defaults.Domain);
-        var scales = Flags.Create("scales", "comma-separated image scales, each with its horizontal flip", () => "0.5,1.0,1.5,2.0");
-        var gpus = Flags.Create<string?>("gpus", "CUDA device index (the first is used); default: CUDA device 0 if any, else the CPU");
+        var domain = StageFlags.Domain(defaults.Domain, "split to infer (the reference's README uses train_aug)");
+        var scales = StageFlags.Scales();
+        var gpus = StageFlags.Gpus();
         var checkpoint = Flags.Create<string?>("checkpoint", "the classifier's weights (default: experiments/models/TAG.pth)");
-        var experimentsDir = Flags.Create("experiments_dir", "root of the experiment outputs", () => defaults.ExperimentsDir);
+        var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("inference-classification", "Stage 2: multi-scale, flipped CAMs of every image of a split, one .npz per image (keys, cam, hr_cam); resumable.")
         {
             seed, dataDir, architecture, mode, tag, domain, scales, gpus, checkpoint, experimentsDir,
@@ -29,7 +28,6 @@ internal static class InferenceClassificationCommand
         {
             var options = new CamInferenceOptions
             {
-                Seed = r.GetValue(seed),
                 DataDir = r.GetValue(dataDir)!,
                 Architecture = r.GetValue(architecture)!,
                 Mode = Normalization.ParseMode(r.GetValue(mode)!),
@@ -40,9 +38,12 @@ internal static class InferenceClassificationCommand
                 Gpus = r.GetValue(gpus),
                 Checkpoint = r.GetValue(checkpoint),
             };
-            int count = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain)).Count;
-            var result = CamInferenceRunner.Run(options, new ConsoleProgress("inference-classification", count), cancel);
-            r.InvocationConfiguration.Output.WriteLine(result);
+            var result = CamInferenceRunner.Run(options, new ConsoleProgress("inference-classification"), cancel);
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine(result);
+            // As the reference's hint, train_aug becomes train: only train has masks.
+            var evalDomain = options.Domain == "train_aug" ? "train" : options.Domain;
+            output.WriteLine($"evaluate with: puzzlecam evaluate --experiment_name \"{options.ExperimentName}\" --domain {evalDomain} --data_dir \"{options.DataDir}\" --experiments_dir \"{options.ExperimentsDir}\"");
             return Task.FromResult(CliApp.Ok);
         });
         return command;

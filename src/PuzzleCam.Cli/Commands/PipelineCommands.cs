@@ -45,8 +45,10 @@ internal static class PipelineCommands
         command.SetAction((r, cancel) =>
         {
             var options = synthetic.Read(r);
-            var reporter = new ConsoleReporter(r.InvocationConfiguration.Output);
-            Reproduction.EnsureSynthetic(r.GetValue(output)!, options, reporter, cancel);
+            var root = r.GetValue(output)!;
+            var made = SyntheticVocDataset.Ensure(root, options, new ConsoleProgress("make-synthetic"), cancel);
+            r.InvocationConfiguration.Output.WriteLine(made?.ToString()
+                ?? $"{Path.GetFullPath(root)} already holds the synthetic dataset of these options (seed {options.Seed}, {options.Train}+{options.Val} images of {options.Size} px); reusing it");
             return Task.FromResult(CliApp.Ok);
         });
         return command;
@@ -54,51 +56,66 @@ internal static class PipelineCommands
 
     public static Command Reproduce()
     {
-        var preset = ReproduceOptions.SyntheticClassifier;
-        var dataDir = Flags.Create("data_dir", "dataset root; with --preset synthetic it is generated there when missing", () => Path.Combine("datasets", "synthetic"));
-        var presetName = Flags.Choice("preset", "synthetic: generate and use the synthetic dataset; voc: use the VOC 2012 root in --data_dir", "synthetic", "synthetic", "voc");
+        var synthetic0 = ReproduceOptions.ForSynthetic().Classifier;
+        var voc0 = ReproduceOptions.VocClassifier;
+        string Both<T>(Func<Classification.ClassifierTrainingOptions, T> value) =>
+            FormattableString.Invariant($"default: {value(synthetic0)} with --preset synthetic, {value(voc0)} with --preset voc");
+        var dataDir = StageFlags.DataDir("dataset root; with --preset synthetic it is generated there when missing");
+        var presetName = Flags.Choice("preset",
+            "synthetic: generate the project's synthetic dataset and train small resnet18 classifiers on the CPU (minutes); " +
+            "voc: the reference README's settings on the VOC 2012 root in --data_dir (resnest101 from --pretrained, 512-px crops, batch 32, 15 epochs, lr 0.1; a GPU job)",
+            "synthetic", "synthetic", "voc");
         var skipBad = Flags.Switch("skip_bad", "skip unreadable images with a report instead of stopping");
         var synthetic = new SyntheticFlags("data_seed");
         var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams (default: all)", () => "data,classification,cams,evaluate_cams");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
-        var architecture = Flags.Architecture("backbone of both classifiers", preset.Architecture);
-        var batchSize = Flags.Int("batch_size", "training batch", preset.BatchSize, 1, 4096);
-        var imageSize = Flags.Int("image_size", "training crop (long sides are drawn from [image_size, 2 x image_size])", preset.ImageSize, 32, 4096);
-        var maxEpoch = Flags.Int("max_epoch", "training epochs", preset.MaxEpoch, 1, 100000);
-        var lr = Flags.Double("lr", "learning rate of the backbone weights", preset.LearningRate, 1e-8, 100);
-        var scales = Flags.Create("scales", "CAM inference scales", () => "0.5,1.0,1.5,2.0");
-        var gpus = Flags.Create<string?>("gpus", "CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
-        var experimentsDir = Flags.Create("experiments_dir", "root of the experiment outputs", () => "experiments");
+        var architecture = Flags.Create<string?>("architecture", "backbone of both classifiers; " + Both(o => o.Architecture));
+        var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); required with --preset voc");
+        var batchSize = Flags.Create<int?>("batch_size", "training batch; " + Both(o => o.BatchSize));
+        var imageSize = Flags.Create<int?>("image_size", "training crop; " + Both(o => o.ImageSize));
+        var maxEpoch = Flags.Create<int?>("max_epoch", "training epochs; " + Both(o => o.MaxEpoch));
+        var lr = Flags.Create<double?>("lr", "learning rate of the backbone weights; " + Both(o => o.LearningRate));
+        var scales = StageFlags.Scales("CAM inference scales, each with its flip");
+        var gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
+        var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs; CAM mIoU side by side), resuming where an earlier run stopped.")
         {
-            dataDir, presetName, skipBad, stages, seed, architecture, batchSize, imageSize, maxEpoch, lr, scales, gpus, experimentsDir,
+            dataDir, presetName, skipBad, stages, seed, architecture, pretrained, batchSize, imageSize, maxEpoch, lr, scales, gpus, experimentsDir,
         };
         synthetic.AddTo(command);
         command.SetAction((r, cancel) =>
         {
-            int size = r.GetValue(imageSize);
-            var options = new ReproduceOptions
+            bool voc = r.GetValue(presetName) == "voc";
+            var preset = voc ? ReproduceOptions.ForVoc(r.GetValue(dataDir)!, r.GetValue(pretrained)) : ReproduceOptions.ForSynthetic();
+            var classifier = preset.Classifier;
+            var arch = r.GetValue(architecture) ?? classifier.Architecture;
+            Models.Backbones.Find(arch);
+            int size = r.GetValue(imageSize) ?? classifier.ImageSize;
+            var options = preset with
             {
                 DataDir = r.GetValue(dataDir)!,
-                Synthetic = r.GetValue(presetName) == "synthetic" ? synthetic.Read(r) : null,
+                Synthetic = voc ? null : synthetic.Read(r),
                 SkipBad = r.GetValue(skipBad),
                 Stages = ParseStages(r.GetValue(stages)!),
                 Scales = Cams.CamInferenceOptions.ParseScales(r.GetValue(scales)!),
-                TagPrefix = $"{r.GetValue(presetName)}-{r.GetValue(architecture)}-seed{r.GetValue(seed)}",
-                Classifier = preset with
+                TagPrefix = $"{r.GetValue(presetName)}-{arch}-seed{r.GetValue(seed)}",
+                Classifier = classifier with
                 {
                     Seed = r.GetValue(seed),
-                    Architecture = r.GetValue(architecture)!,
-                    BatchSize = r.GetValue(batchSize),
+                    Architecture = arch,
+                    Pretrained = r.GetValue(pretrained),
+                    BatchSize = r.GetValue(batchSize) ?? classifier.BatchSize,
                     ImageSize = size,
-                    MinImageSize = size,
-                    MaxImageSize = 2 * size,
-                    MaxEpoch = r.GetValue(maxEpoch),
-                    LearningRate = r.GetValue(lr),
+                    // The preset's resize range scales with an overridden crop as the synthetic preset's does (crop to 2x crop).
+                    MinImageSize = r.GetValue(imageSize) is null ? classifier.MinImageSize : size,
+                    MaxImageSize = r.GetValue(imageSize) is null ? classifier.MaxImageSize : 2 * size,
+                    MaxEpoch = r.GetValue(maxEpoch) ?? classifier.MaxEpoch,
+                    LearningRate = r.GetValue(lr) ?? classifier.LearningRate,
                     Gpus = r.GetValue(gpus),
                     ExperimentsDir = r.GetValue(experimentsDir)!,
                 },
             };
+            options.Validate();
             Reproduction.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);
         });

@@ -15,11 +15,11 @@ internal static class TrainClassificationCommands
     {
         public Option<int> Seed { get; } = Flags.Int("seed", "seed of the new layers' weights and of every augmentation", Defaults.Seed, 0);
         public Option<int> NumWorkers { get; } = Flags.Int("num_workers", "threads decoding and augmenting training images", Defaults.NumWorkers, 0, 64);
-        public Option<string> DataDir { get; } = Flags.Create("data_dir", "VOC root", () => Defaults.DataDir);
-        public Option<string> Domain { get; } = Flags.Create("domain", "training split", () => Defaults.Domain);
+        public Option<string> DataDir { get; } = StageFlags.DataDir();
+        public Option<string> Domain { get; } = StageFlags.Domain(Defaults.Domain, "training split");
         public Option<string> EvalDomain { get; } = Flags.Create("eval_domain", "split with masks whose CAM mIoU selects the checkpoint (the reference: train)", () => Defaults.EvalDomain);
         public Option<string> Architecture { get; } = Flags.Architecture("backbone", Defaults.Architecture);
-        public Option<string> Mode { get; } = Flags.Choice("mode", "BatchNorm: normal (batch statistics) or fix (frozen statistics)", "normal", "normal", "fix");
+        public Option<string> Mode { get; } = StageFlags.Mode(Defaults.Mode, "BatchNorm: normal (batch statistics) or fix (frozen statistics)");
         public Option<int> BatchSize { get; } = Flags.Int("batch_size", "global batch, split over the devices", Defaults.BatchSize, 1, 4096);
         public Option<int> MaxEpoch { get; } = Flags.Int("max_epoch", "epochs", Defaults.MaxEpoch, 1, 100000);
         public Option<long?> MaxIterations { get; } = Flags.Create<long?>("max_iterations", "stop after this many iterations (the schedules still span --max_epoch)");
@@ -34,9 +34,9 @@ internal static class TrainClassificationCommands
         public Option<double> PrintRatio { get; } = Flags.Double("print_ratio", "log every this fraction of an epoch", Defaults.PrintRatio, 1e-6, 1);
         public Option<string> Tag { get; } = Flags.Create<string>("tag", "experiment name: experiments/{logs,data,models}/TAG.*", required: true);
         public Option<string?> Pretrained { get; } = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); resnet18 brings its own");
-        public Option<string?> Gpus { get; } = Flags.Create<string?>("gpus", "CUDA devices, e.g. 0,1,2,3 (data-parallel); 'cpu' for the CPU; default: every visible device (CUDA_VISIBLE_DEVICES) or the CPU");
+        public Option<string?> Gpus { get; } = StageFlags.Gpus("CUDA devices, e.g. 0,1,2,3 (data-parallel); 'cpu' for the CPU; default: every visible device (CUDA_VISIBLE_DEVICES) or the CPU");
         public Option<bool> Tf32 { get; } = Flags.Switch("tf32", "allow TF32 matrix products and convolutions on CUDA (faster, slightly less exact)");
-        public Option<string> ExperimentsDir { get; } = Flags.Create("experiments_dir", "root of the experiment outputs", () => Defaults.ExperimentsDir);
+        public Option<string> ExperimentsDir { get; } = StageFlags.ExperimentsDir();
         public Option<long?> EvalEvery { get; } = Flags.Create<long?>("eval_every", "evaluate every this many iterations (default: every epoch)");
 
         public void AddTo(Command c)

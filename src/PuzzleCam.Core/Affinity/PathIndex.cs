@@ -1,7 +1,7 @@
 namespace PuzzleCam.Affinity;
 
 /// <summary>
-/// The pixel pairs AffinityNet scores (spec 7.3, the algorithm of IRN): from every source pixel of a cropped
+/// The pixel pairs AffinityNet scores (the algorithm of IRN, which the reference uses unchanged): from every source pixel of a cropped
 /// window, one destination per search direction within <see cref="Radius"/> (a half-plane; symmetry is restored
 /// later), and for each direction the straight pixel path between the two. Paths are grouped by length so that
 /// each group is one dense index tensor.
@@ -21,7 +21,7 @@ public sealed class PathIndex
             throw new ArgumentException(
                 $"a {height}x{width} map leaves no source window for radius {radius} (needs height > {RadiusFloor} and width > {2 * RadiusFloor})",
                 nameof(width));
-        Groups = BuildGroups(radius, height, width, CroppedHeight, CroppedWidth, RadiusFloor);
+        Groups = BuildGroups(radius, CroppedHeight, CroppedWidth);
         SourceIndices = WindowIndices(0, 0);
         long n = SourceCount;
         DestinationIndices = new long[DirectionCount * n];
@@ -77,7 +77,7 @@ public sealed class PathIndex
         return indices;
     }
 
-    private List<PathGroup> BuildGroups(int radius, int height, int width, int ch, int cw, int rf)
+    private List<PathGroup> BuildGroups(int radius, int ch, int cw)
     {
         var byLength = new SortedDictionary<int, List<(int Dy, int Dx)[]>>();
         foreach (var (dy, dx) in SearchDirections(radius))

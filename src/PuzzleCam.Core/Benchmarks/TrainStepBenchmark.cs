@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PuzzleCam.Classification;
 using PuzzleCam.Models;
+using PuzzleCam.Runtime;
 using PuzzleCam.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ public static class TrainStepBenchmark
     public static Timing Run(TrainStepBenchmarkOptions options, Action<string>? report = null)
     {
         Runtime.TorchRuntime.EnsureLoaded();
-        var device = DataParallel<Classifier>.ParseDevices(options.Gpus)[0];
+        var device = Devices.Parse(options.Gpus)[0];
         manual_seed(0);
         using var model = Classifier.Create(options.Architecture, options.Mode);
         model.to(device);

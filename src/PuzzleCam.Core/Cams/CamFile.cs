@@ -11,6 +11,9 @@ namespace PuzzleCam.Cams;
 /// </summary>
 public sealed record CamFile(long[] Keys, ClassMaps? Cam = null, ClassMaps? HighResCam = null, ClassMaps? RandomWalk = null)
 {
+    /// <summary>The file extension of CAM and random-walk files.</summary>
+    public const string Extension = ".npz";
+
     public const string KeysName = "keys";
     public const string CamName = "cam";
     public const string HighResCamName = "hr_cam";

@@ -1,10 +1,11 @@
+using PuzzleCam.Experiments;
 using System.Globalization;
 using PuzzleCam.Models;
 
 namespace PuzzleCam.Cams;
 
 /// <summary>
-/// Stage 2: multi-scale CAM inference over a split (the reference's <c>inference_classification.py</c>, spec 5). Defaults
+/// Stage 2: multi-scale CAM inference over a split (the reference's <c>inference_classification.py</c>). Defaults
 /// are the reference script's, except <see cref="DataDir"/>, which points at the project's synthetic dataset as the
 /// other stages do.
 /// </summary>
@@ -16,14 +17,8 @@ public sealed record CamInferenceOptions
     /// <summary>Largest accepted scale: 8x a 500 px VOC image is already a 4000 px input.</summary>
     public const double MaxScale = 8.0;
 
-    /// <summary>
-    /// <c>--seed</c>: accepted for the reference's command lines; inference draws nothing at random, so it changes
-    /// no output.
-    /// </summary>
-    public int Seed { get; init; }
-
     /// <summary><c>--data_dir</c>: the VOC root (JPEGImages, Annotations, ImageSets/Segmentation).</summary>
-    public string DataDir { get; init; } = Path.Combine("datasets", "synthetic");
+    public string DataDir { get; init; } = Data.Synthetic.SyntheticVocDataset.DefaultRoot;
 
     /// <summary><c>--architecture</c>: the classifier's backbone (resnet50, resnest101, ...); must match the checkpoint.</summary>
     public string Architecture { get; init; } = "resnet50";
@@ -47,7 +42,11 @@ public sealed record CamInferenceOptions
     public IReadOnlyList<double> Scales { get; init; } = DefaultScales;
 
     /// <summary>Root of models and predictions (the reference writes <c>experiments/</c> in the working directory).</summary>
-    public string ExperimentsDir { get; init; } = "experiments";
+    public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
+
+    /// <summary>The folders and files under <see cref="ExperimentsDir"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ExperimentLayout Layout => new(ExperimentsDir);
 
     /// <summary>
     /// <c>--gpus</c>: the CUDA device to run on ("0"; the first of a list is used, as the reference runs inference on
@@ -59,7 +58,7 @@ public sealed record CamInferenceOptions
     public string? Checkpoint { get; init; }
 
     /// <summary>The checkpoint that is loaded: <see cref="Checkpoint"/>, or the reference's place for the tag.</summary>
-    public string CheckpointPath => Checkpoint ?? Path.Combine(ExperimentsDir, "models", Tag + ".pth");
+    public string CheckpointPath => Checkpoint ?? Layout.Model(Tag);
 
     /// <summary>The scales as the folder name spells them: Python's float text, comma-separated ("0.5,1.0,1.5,2.0").</summary>
     /// <remarks>
@@ -73,7 +72,7 @@ public sealed record CamInferenceOptions
         $"{Tag}@{(Domain.Contains("train", StringComparison.Ordinal) ? "train" : "val")}@scale={ScalesText}";
 
     /// <summary>Where the per-image files go: <c>{ExperimentsDir}/predictions/{ExperimentName}</c>.</summary>
-    public string PredictionDir => Path.Combine(ExperimentsDir, "predictions", ExperimentName);
+    public string PredictionDir => Layout.Predictions(ExperimentName);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the offending option.</summary>
     public void Validate()

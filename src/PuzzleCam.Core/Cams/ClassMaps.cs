@@ -28,6 +28,18 @@ public sealed class ClassMaps
     /// <summary>All planes, row-major: index (k * Height + y) * Width + x.</summary>
     public float[] Values { get; }
 
+    /// <summary>
+    /// The label map at a background threshold: each pixel takes the key of its highest plane, or the background key
+    /// (keys[0]) where no score exceeds <paramref name="threshold"/>. This is the reference's argmax over the planes
+    /// with a constant threshold plane put first, and what evaluation, affinity labels and pseudo labels start from.
+    /// </summary>
+    public LabelMap ToLabelMap(ReadOnlySpan<long> keys, double threshold)
+    {
+        var map = new LabelMap(Width, Height);
+        TopClass.Of(this).Label(keys, threshold, map.Labels);
+        return map;
+    }
+
     public NpyArray ToNpy() => NpyArray.Create<float>(Values, Classes, Height, Width);
 
     /// <summary>Reads a float32 [K, H, W] array; <paramref name="file"/> and <paramref name="name"/> name it in errors.</summary>

@@ -22,7 +22,7 @@ public sealed record CamInputs(int Width, int Height, IReadOnlyList<ScaledInput>
 public sealed record CamScaleStep(ScaledInput Input, Tensor Batch, Tensor Features, Tensor Cam);
 
 /// <summary>
-/// The per-image computation of CAM inference (spec 5.2). For each scale the image is resized with Pillow's bicubic
+/// The per-image computation of CAM inference. For each scale the image is resized with Pillow's bicubic
 /// filter to the scale times its size (Python's round, half to even), normalised, and run as a batch of two with its
 /// mirror; the scale's CAM is ReLU(f[0]) + mirror(ReLU(f[1])). The scales' CAMs are resized bilinearly (align_corners
 /// off) to the stride-4 grid, ceil(H/4) x ceil(W/4), and to the stride-16-rounded image size (then cropped to H x W),

@@ -14,9 +14,9 @@ namespace PuzzleCam.Classification;
 public sealed record CamValidationResult(double Miou, double Threshold, SegmentationScores Scores);
 
 /// <summary>
-/// The reference's checkpoint-selection score (spec 4.7): CAMs of the top-left crop, masked by the image's tags,
+/// The reference's checkpoint-selection score: CAMs of the top-left crop, masked by the image's tags,
 /// against the ground truth brought to the feature grid with cv2's INTER_NEAREST, over the thresholds 0.10..0.45.
-/// Every image of the split is scored (the reference drops the last partial batch; decision 2).
+/// Every image of the split is scored (the reference drops the last partial batch, which only loses information).
 /// </summary>
 public sealed class CamValidation
 {

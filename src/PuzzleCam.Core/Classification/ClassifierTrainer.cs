@@ -3,6 +3,7 @@ using System.Text.Json;
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.Experiments;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
 using PuzzleCam.Runtime;
@@ -16,7 +17,7 @@ namespace PuzzleCam.Classification;
 public sealed record ClassifierTrainingResult(string Tag, string ModelPath, double BestMiou, double BestThreshold, long Iterations, TimeSpan Elapsed);
 
 /// <summary>
-/// Stage 1 (spec 4): trains the classifier on image-level tags, with the puzzle module or as the baseline, keeps the
+/// Stage 1: trains the classifier on image-level tags, with the puzzle module or as the baseline, keeps the
 /// checkpoint with the best in-training CAM mIoU, and can be interrupted and resumed exactly where it stopped
 /// (weights, optimizer state and iteration are saved after every evaluation and on cancellation; the augmentation of
 /// iteration n does not depend on what ran before it).
@@ -24,8 +25,6 @@ public sealed record ClassifierTrainingResult(string Tag, string ModelPath, doub
 public static class ClassifierTrainer
 {
     private sealed record Sample(ChwImage Image, float[] Tags);
-
-    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options);
 
     private static readonly string[] TermNames = ["loss", "class_loss", "p_class_loss", "re_loss", "conf_loss"];
 
@@ -35,7 +34,7 @@ public static class ClassifierTrainer
         options.Validate();
         Runtime.TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
-        var devices = DataParallel<Classifier>.ParseDevices(options.Gpus);
+        var devices = Devices.Parse(options.Gpus);
         var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
         var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
         long itersPerEpoch = train.Count / options.BatchSize;
@@ -46,35 +45,25 @@ public static class ClassifierTrainer
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
         long evalEvery = options.EvalEvery ?? itersPerEpoch;
 
-        var paths = new ExperimentPaths(options.ExperimentsDir, options.Tag);
-        var fingerprint = Fingerprint(options);
-        var resume = ReadResume(paths, fingerprint);
-        long start = resume?.Iteration ?? 0;
-        double bestMiou = resume?.BestMiou ?? -1, bestThreshold = resume?.BestThreshold ?? 0;
+        var run = new TrainingRun(options.Layout, options.Tag, Fingerprint(options));
+        long start = run.StartIteration;
 
         torch.manual_seed(options.Seed);
         using var parallel = new DataParallel<Classifier>(() => CreateModel(options), devices);
         var model = parallel.Master;
         var groups = ParameterGroups.Of(model);
-        double lr = options.LearningRate, wd = options.WeightDecay;
-        using var optimizer = new PolyOptimizer(
-        [
-            new ParameterGroup(groups.PretrainedWeights.Select(p => p.Parameter).ToList(), lr, wd),
-            new ParameterGroup(groups.PretrainedBiases.Select(p => p.Parameter).ToList(), 2 * lr, 0),
-            new ParameterGroup(groups.ScratchWeights.Select(p => p.Parameter).ToList(), 10 * lr, wd),
-            new ParameterGroup(groups.ScratchBiases.Select(p => p.Parameter).ToList(), 20 * lr, 0),
-        ], wd, maxIteration, options.Momentum, options.Nesterov);
-        if (resume is not null)
+        using var optimizer = new PolyOptimizer(groups.WithReferenceRates(options.LearningRate, options.WeightDecay), options.WeightDecay,
+            maxIteration, options.Momentum, options.Nesterov);
+        if (run.IsResumed)
         {
-            model.LoadCheckpoint(paths.ResumeModel(start));
-            optimizer.LoadState(TorchCheckpoint.Read(paths.ResumeOptimizer(start)), paths.ResumeOptimizer(start));
+            run.Restore(model, optimizer);
             parallel.Broadcast();
         }
 
-        var log = new TrainingLog(options.ExperimentsDir, options.Tag, start, echo);
-        log.Line(resume is null
+        var log = run.OpenLog(echo);
+        log.Line(!run.IsResumed
             ? $"[i] {options.Tag}: {(options.Puzzle ? "Puzzle-CAM" : "baseline")} {options.Architecture} ({options.Mode}){(options.Augment.Length > 0 ? $", augment {options.Augment}" : "")}, {train.Count} images, {maxIteration} iterations on {string.Join(", ", devices)}"
-            : $"[i] {options.Tag}: resuming at iteration {start} of {maxIteration} (best mIoU {bestMiou:F2})");
+            : $"[i] {options.Tag}: resuming at iteration {start} of {maxIteration} (best mIoU {run.BestMiou:F2})");
 
         var pipeline = TransformPipeline.ForClassificationTraining(new AugmentationOptions
         {
@@ -102,7 +91,7 @@ public static class ClassifierTrainer
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint));
+                    run.Save(model, optimizer, iteration);
                     log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
                     cancel.ThrowIfCancellationRequested();
                 }
@@ -135,25 +124,20 @@ public static class ClassifierTrainer
                 if (iteration % evalEvery == 0 || iteration == stopIteration)
                 {
                     var score = validation.Evaluate(model, devices[0], cancel);
-                    if (score.Miou > bestMiou)
-                    {
-                        bestMiou = score.Miou;
-                        bestThreshold = score.Threshold;
-                        model.SaveCheckpoint(paths.Model);
-                    }
+                    run.OfferBest(score.Miou, score.Threshold, model);
                     var values = new Dictionary<string, double>
                     {
-                        ["iteration"] = iteration, ["threshold"] = score.Threshold, ["train_mIoU"] = score.Miou, ["best_train_mIoU"] = bestMiou,
+                        ["iteration"] = iteration, ["threshold"] = score.Threshold, ["train_mIoU"] = score.Miou, ["best_train_mIoU"] = run.BestMiou,
                         ["time"] = clock.Elapsed.TotalSeconds,
                     };
                     log.Add("validation", values);
                     log.Line($"[i] {TrainingLog.Format(values)}");
                     progress?.Report(new TrainingRecord(iteration, "validation", values));
-                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint));
+                    run.Save(model, optimizer, iteration);
                 }
             }
         }
-        return new ClassifierTrainingResult(options.Tag, paths.Model, bestMiou, bestThreshold, iteration, clock.Elapsed);
+        return new ClassifierTrainingResult(options.Tag, run.ModelPath, run.BestMiou, run.BestThreshold, iteration, clock.Elapsed);
     }
 
     /// <summary>One data-parallel step: forward and backward on every replica, gradients to replica 0, one update, weights back.</summary>
@@ -198,42 +182,6 @@ public static class ClassifierTrainer
         return model;
     }
 
-    private sealed record ExperimentPaths(string ExperimentsDir, string Tag)
-    {
-        public string Model => Path.Combine(ExperimentsDir, "models", Tag + ".pth");
-        public string ResumeDir => Path.Combine(ExperimentsDir, "checkpoints", Tag);
-        public string ResumeModel(long iteration) => Path.Combine(ResumeDir, $"model-{iteration}.pth");
-        public string ResumeOptimizer(long iteration) => Path.Combine(ResumeDir, $"optimizer-{iteration}.pth");
-        public string ResumeState => Path.Combine(ResumeDir, "state.json");
-    }
-
     /// <summary>The options that decide the run's numbers; a resume with other options would mix two runs, so it is refused.</summary>
     private static string Fingerprint(ClassifierTrainingOptions o) => JsonSerializer.Serialize(o with { MaxIterations = null, NumWorkers = 0, Gpus = null });
-
-    private static ResumeState? ReadResume(ExperimentPaths paths, string fingerprint)
-    {
-        if (!File.Exists(paths.ResumeState)) return null;
-        var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(paths.ResumeState))
-            ?? throw new InvalidDataFileException(paths.ResumeState, "empty resume state");
-        if (state.Options != fingerprint)
-            throw new InvalidOperationException($"{paths.ResumeState}: experiment '{Path.GetFileName(paths.ResumeDir)}' was started with other options; use another --tag or delete {paths.ResumeDir} to start over");
-        return state;
-    }
-
-    /// <summary>
-    /// Weights and optimizer go to files named by their iteration, the state file that names that iteration is
-    /// replaced last, and only then are older files removed: whenever the process dies, the state file and the files
-    /// it names belong together.
-    /// </summary>
-    private static void SaveResume(ExperimentPaths paths, Classifier model, PolyOptimizer optimizer, ResumeState state)
-    {
-        Directory.CreateDirectory(paths.ResumeDir);
-        model.SaveCheckpoint(paths.ResumeModel(state.Iteration));
-        var optimizerPath = paths.ResumeOptimizer(state.Iteration);
-        TorchCheckpoint.Write(optimizerPath, optimizer.StateDict());
-        AtomicFile.WriteAllText(paths.ResumeState, JsonSerializer.Serialize(state));
-        var keep = new HashSet<string>([Path.GetFullPath(paths.ResumeModel(state.Iteration)), Path.GetFullPath(optimizerPath), Path.GetFullPath(paths.ResumeState)]);
-        foreach (var stale in Directory.GetFiles(paths.ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))
-            File.Delete(stale);
-    }
 }

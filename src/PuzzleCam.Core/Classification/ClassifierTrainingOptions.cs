@@ -1,10 +1,11 @@
+using PuzzleCam.Experiments;
 using PuzzleCam.Models;
 
 namespace PuzzleCam.Classification;
 
 /// <summary>
 /// Stage 1: the classifier trained on image-level tags, with the puzzle module (<c>train_classification_with_puzzle.py</c>)
-/// or without it (the baseline <c>train_classification.py</c>). Defaults are the reference script's (spec 4.1).
+/// or without it (the baseline <c>train_classification.py</c>). Defaults are the reference script's.
 /// </summary>
 public sealed record ClassifierTrainingOptions
 {
@@ -15,12 +16,12 @@ public sealed record ClassifierTrainingOptions
     public int NumWorkers { get; init; } = 4;
 
     /// <summary><c>--data_dir</c>: the VOC root.</summary>
-    public string DataDir { get; init; } = Path.Combine("datasets", "synthetic");
+    public string DataDir { get; init; } = Data.Synthetic.SyntheticVocDataset.DefaultRoot;
 
     /// <summary>Training split (the reference trains on train_aug).</summary>
     public string Domain { get; init; } = "train_aug";
 
-    /// <summary>Split with masks whose CAM mIoU selects the checkpoint (the reference uses train, quirk 11).</summary>
+    /// <summary>Split with masks whose CAM mIoU selects the checkpoint (the reference uses train: the checkpoint is selected on pixel ground truth, though training sees only tags).</summary>
     public string EvalDomain { get; init; } = "train";
 
     /// <summary><c>--architecture</c>: resnet50, resnet101, resnest50/101/200/269.</summary>
@@ -41,7 +42,7 @@ public sealed record ClassifierTrainingOptions
     /// <summary><c>--lr</c>: learning rate of the backbone weights (x2 biases, x10 head weights).</summary>
     public double LearningRate { get; init; } = 0.1;
 
-    /// <summary><c>--wd</c>: weight decay; also the effective momentum unless <see cref="Momentum"/> is set (quirk 1).</summary>
+    /// <summary><c>--wd</c>: weight decay; also the effective momentum unless <see cref="Momentum"/> is set, because the reference passes its weight decay into SGD's momentum argument.</summary>
     public double WeightDecay { get; init; } = 1e-4;
 
     /// <summary><c>--momentum</c>: the intended SGD momentum (e.g. 0.9). Null reproduces the reference.</summary>
@@ -87,7 +88,11 @@ public sealed record ClassifierTrainingOptions
     public string? Gpus { get; init; }
 
     /// <summary>Root of logs, models and predictions.</summary>
-    public string ExperimentsDir { get; init; } = "experiments";
+    public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
+
+    /// <summary>The folders and files under <see cref="ExperimentsDir"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ExperimentLayout Layout => new(ExperimentsDir);
 
     /// <summary>Evaluate (and maybe save) every this many iterations; null: once per epoch, as the reference.</summary>
     public long? EvalEvery { get; init; }

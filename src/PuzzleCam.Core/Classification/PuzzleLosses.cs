@@ -19,7 +19,7 @@ public enum ReconstructionSelection
     None,
 }
 
-/// <summary>The loss terms and their weighting (spec 4.5). Defaults are the reference script's.</summary>
+/// <summary>The loss terms and their weighting. Defaults are the reference script's.</summary>
 public sealed record PuzzleLossOptions
 {
     /// <summary>Classification loss on the GAP of the merged tile features (<c>pcl</c>).</summary>
@@ -71,7 +71,7 @@ public sealed record PuzzleLossOptions
 /// <summary>The loss terms of one Puzzle-CAM step; scalar tensors that carry gradients.</summary>
 public sealed record PuzzleLossTerms(Tensor Total, Tensor ClassLoss, Tensor PuzzleClassLoss, Tensor ReconstructionLoss, Tensor ConfidenceLoss, double Alpha);
 
-/// <summary>The Puzzle-CAM objective (spec 4.5): classification, puzzle classification, reconstruction and entropy terms.</summary>
+/// <summary>The Puzzle-CAM objective: classification, puzzle classification, reconstruction and entropy terms.</summary>
 public static class PuzzleLosses
 {
     /// <summary>MultiLabelSoftMarginLoss per sample, averaged over the batch.</summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace PuzzleCam.Classification;
 
-/// <summary>Everything one Puzzle-CAM forward computes (spec 4.4): both passes, the merged tile maps and the loss terms.</summary>
+/// <summary>Everything one Puzzle-CAM forward computes: both passes, the merged tile maps and the loss terms.</summary>
 public sealed record PuzzleForward(Tensor Logits, Tensor Features, Tensor TiledLogits, Tensor TiledFeatures, Tensor ReFeatures, PuzzleLossTerms Terms);
 
 /// <summary>The forward of one training step of stage 1, with the puzzle module or as the baseline.</summary>

@@ -17,7 +17,7 @@ namespace PuzzleCam.Crf;
 /// An instance keeps its buffers between calls, so memory stays flat over many images, and it also keeps the two
 /// lattices of the last image: a second CRF on the same pixels with the same kernels (the fg and bg maps of the
 /// affinity labels) skips building them. An instance is single-threaded and not thread-safe; use one per thread,
-/// e.g. through <see cref="ForEach{T}"/>.
+/// e.g. one per worker of <see cref="Experiments.PerImageStage"/>.
 /// </para>
 /// <para>
 /// Speed: labels are kept per pixel in vector lanes (4, or a multiple of 8 padded with −∞-like logits), each
@@ -131,25 +131,6 @@ public sealed class DenseCrf
         int stride = StrideFor(labelCount);
         FillSoftmaxUnary(probabilities, labelCount, options.Clip, stride);
         Run(image, labelCount, stride, options.Kernels, options.Iterations, labelsOut, marginals);
-    }
-
-    /// <summary>
-    /// Runs <paramref name="body"/> over <paramref name="items"/> on up to <paramref name="maxDegreeOfParallelism"/>
-    /// threads (default: every core), each thread with its own <see cref="DenseCrf"/>; each CRF runs on a single
-    /// thread. When TorchSharp works on the same cores, pass the cores it leaves free.
-    /// </summary>
-    public static void ForEach<T>(IEnumerable<T> items, Action<DenseCrf, T> body, int? maxDegreeOfParallelism = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(items);
-        ArgumentNullException.ThrowIfNull(body);
-        int degree = maxDegreeOfParallelism ?? Environment.ProcessorCount;
-        if (degree < 1) throw new ArgumentException($"{nameof(maxDegreeOfParallelism)} must be >= 1, got {degree}", nameof(maxDegreeOfParallelism));
-        var options = new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = cancellationToken };
-        Parallel.ForEach(items, options, () => new DenseCrf(), (item, _, crf) =>
-        {
-            body(crf, item);
-            return crf;
-        }, _ => { });
     }
 
     private static void CheckLabelCount(int labelCount)

@@ -25,6 +25,9 @@ public enum EvaluationMode
 /// <summary>Options of <c>puzzlecam evaluate</c> (the reference's evaluate.py), with its defaults.</summary>
 public sealed record EvaluationOptions
 {
+    /// <summary>The reference's <c>--domain</c>: train, the split whose pseudo masks are made and which has masks.</summary>
+    public const string DefaultDomain = "train";
+
     /// <summary>Folder of predictions: <c>{id}.npz</c> score maps or <c>{id}.png</c> label maps (<c>--predict_dir</c>).</summary>
     public required string PredictDir { get; init; }
 

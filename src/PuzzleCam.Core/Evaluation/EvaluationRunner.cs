@@ -1,6 +1,6 @@
-using System.Runtime.ExceptionServices;
 using PuzzleCam.Cams;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.Experiments;
 using PuzzleCam.IO;
 
 namespace PuzzleCam.Evaluation;
@@ -15,7 +15,7 @@ public sealed class EvaluationRunner(EvaluationOptions options)
     public EvaluationOptions Options { get; } = options;
 
     /// <summary>Runs the evaluation; <paramref name="progress"/> receives the number of images done.</summary>
-    public EvaluationReport Run(IProgress<int>? progress = null, CancellationToken cancel = default)
+    public EvaluationReport Run(IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         Options.Validate();
         if (!Directory.Exists(Options.PredictDir)) throw new DirectoryNotFoundException($"{Options.PredictDir}: prediction folder not found (--predict_dir)");
@@ -54,7 +54,7 @@ public sealed class EvaluationRunner(EvaluationOptions options)
     }
 
     /// <summary>Runs and writes the JSON report atomically to <paramref name="reportPath"/>.</summary>
-    public EvaluationReport RunAndWrite(string reportPath, IProgress<int>? progress = null, CancellationToken cancel = default)
+    public EvaluationReport RunAndWrite(string reportPath, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         var report = Run(progress, cancel);
         report.Write(reportPath);
@@ -120,22 +120,6 @@ public sealed class EvaluationRunner(EvaluationOptions options)
         return gt;
     }
 
-    private void ForEachImage(IReadOnlyList<string> ids, Action<string> score, IProgress<int>? progress, CancellationToken cancel)
-    {
-        int done = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism, CancellationToken = cancel };
-        try
-        {
-            Parallel.ForEach(ids, parallel, id =>
-            {
-                score(id);
-                progress?.Report(Interlocked.Increment(ref done));
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            // Callers see the file-naming exception itself, not a wrapper.
-            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-    }
+    private void ForEachImage(IReadOnlyList<string> ids, Action<string> score, IProgress<StageProgress>? progress, CancellationToken cancel) =>
+        PerImageStage.ForEach(ids, () => 0, (_, id) => score(id), Options.MaxDegreeOfParallelism, progress, cancel);
 }

@@ -12,7 +12,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -42,6 +42,45 @@ public static class AtomicFile
             using var w = new StreamWriter(s, new System.Text.UTF8Encoding(false), leaveOpen: true);
             w.Write(text);
         });
+
+    /// <summary>
+    /// Removes the temporary files that writers killed mid-write (kill -9, power loss) left in <paramref name="folder"/>;
+    /// files of a live process, this one included, are kept. A stage calls it when it claims its output folder.
+    /// </summary>
+    public static int RemoveLeftovers(string folder)
+    {
+        if (!Directory.Exists(folder)) return 0;
+        int removed = 0;
+        foreach (var path in Directory.EnumerateFiles(folder, "." + "*" + TempSuffix))
+        {
+            // .{name}.{pid}.{guid}.tmp: the pid is the third field from the end.
+            var parts = Path.GetFileName(path).Split('.');
+            if (parts.Length < 4 || !int.TryParse(parts[^3], out int pid) || IsAlive(pid)) continue;
+            TryDelete(path);
+            removed++;
+        }
+        return removed;
+    }
+
+    private const string TempSuffix = ".tmp";
+
+    private static bool IsAlive(int pid)
+    {
+        if (pid == Environment.ProcessId) return true;
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private static void TryDelete(string path)
     {

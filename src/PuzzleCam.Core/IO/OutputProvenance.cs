@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace PuzzleCam.IO;
 
 /// <summary>
-/// An output folder holds files that other options made; adding to it would mix them (decision 2). The message
+/// An output folder holds files that other options made; adding to it would mix them, so the run refuses. The message
 /// starts with the folder and says what differs and what to do.
 /// </summary>
 public sealed class OutputFolderConflictException(string folder, string reason) : InvalidOperationException($"{folder}: {reason}")
@@ -36,7 +36,7 @@ public sealed record FileFingerprint(string Path, long Size, DateTime ModifiedUt
 /// What made the files of an output folder, kept beside them as <c>options.json</c>: the settings and input files that
 /// shape every output (a run with any of them different refuses to add to the folder) and, for the reader, what the
 /// last run was told that does not change an output (split, device, time). The reference skips existing outputs
-/// whatever the options (quirk 25); this record is what lets a resume skip them safely.
+/// whatever the options (the reference skips them even after a change of options); this record is what lets a resume skip them safely.
 /// </summary>
 public sealed record OutputProvenance
 {

@@ -3,11 +3,21 @@ using static TorchSharp.torch;
 
 namespace PuzzleCam.Models;
 
+/// <summary>A network whose weights are saved and loaded as the reference's checkpoint files.</summary>
+public interface IReferenceCheckpoint
+{
+    /// <summary>Loads a checkpoint of this network; strict, all-or-nothing.</summary>
+    void LoadCheckpoint(string path);
+
+    /// <summary>Saves the weights in the zip format PyTorch loads, with the reference's key names.</summary>
+    void SaveCheckpoint(string path);
+}
+
 /// <summary>
 /// Base of the three networks (the reference's <c>Backbone</c>): owns the backbone as sub-module <c>model</c> and
 /// runs its five stages; knows the reference's alias key names of its checkpoints.
 /// </summary>
-public abstract class BackboneNetwork<TResult> : nn.Module<Tensor, TResult>
+public abstract class BackboneNetwork<TResult> : nn.Module<Tensor, TResult>, IReferenceCheckpoint
 {
     // The reference's module name: TorchSharp registers fields under their names.
     private readonly ResidualNetwork model;

@@ -17,7 +17,11 @@ public enum BackboneFamily
 }
 
 /// <summary>A named backbone: its family, blocks per layer and (ResNeSt) deep-stem width.</summary>
-public sealed record BackboneArchitecture(string Name, BackboneFamily Family, IReadOnlyList<int> Layers, int StemWidth);
+public sealed record BackboneArchitecture(string Name, BackboneFamily Family, IReadOnlyList<int> Layers, int StemWidth)
+{
+    /// <summary>Whether the backbone comes with its ImageNet weights (the offline ResNet-18); the others need <c>--pretrained</c> for them.</summary>
+    public bool BringsOwnWeights => Family == BackboneFamily.CntkResNet;
+}
 
 /// <summary>
 /// Builders for the backbones of the reference (the sub-module <c>model</c> of every network), all at output
@@ -55,13 +59,6 @@ public static class Backbones
         BackboneFamily.CntkResNet => Pretrained.PretrainedResNet18.Create(architecture, norm, new()),
         _ => BuildResNeSt(architecture, norm),
     };
-
-    public static ResidualNetwork ResNet50(NormFactory norm) => Create("resnet50", norm);
-    public static ResidualNetwork ResNet101(NormFactory norm) => Create("resnet101", norm);
-    public static ResidualNetwork ResNeSt50(NormFactory norm) => Create("resnest50", norm);
-    public static ResidualNetwork ResNeSt101(NormFactory norm) => Create("resnest101", norm);
-    public static ResidualNetwork ResNeSt200(NormFactory norm) => Create("resnest200", norm);
-    public static ResidualNetwork ResNeSt269(NormFactory norm) => Create("resnest269", norm);
 
     private static ResidualNetwork BuildResNet(BackboneArchitecture arch, NormFactory norm)
     {

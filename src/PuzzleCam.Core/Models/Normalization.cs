@@ -31,6 +31,9 @@ public static class Normalization
     public static NormMode ParseMode(string mode) =>
         string.Equals(mode, "fix", StringComparison.Ordinal) ? NormMode.Fix : NormMode.Normal;
 
+    /// <summary>The <c>--mode</c> word of <paramref name="mode"/>.</summary>
+    public static string ModeName(NormMode mode) => mode == NormMode.Fix ? "fix" : "normal";
+
     /// <summary>The BatchNorm variant of <paramref name="mode"/> (eps 1e-5, momentum 0.1).</summary>
     public static NormFactory BatchNorm(NormMode mode) => mode switch
     {

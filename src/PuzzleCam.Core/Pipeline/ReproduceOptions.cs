@@ -25,11 +25,56 @@ public enum PipelineStages
     All = Data | Classification | Cams | EvaluateCams,
 }
 
-/// <summary>Options of the whole-pipeline driver. Defaults are the synthetic preset: a fresh machine, no download, a CPU.</summary>
+/// <summary>
+/// Options of the whole-pipeline driver. Defaults are the synthetic preset (<see cref="ForSynthetic"/>): a fresh
+/// machine, no download, a CPU. <see cref="ForVoc"/> is the reference README's settings on PASCAL VOC 2012.
+/// </summary>
 public sealed record ReproduceOptions
 {
+    /// <summary>The synthetic preset: the project's own dataset and the small classifier settings below.</summary>
+    public static ReproduceOptions ForSynthetic() => new();
+
+    /// <summary>
+    /// The reference README's settings on a VOC 2012 root: ResNeSt-101 classifiers with ImageNet weights from
+    /// <paramref name="pretrained"/>, 512-px crops of images resized to 320-640 px, batch 32, 15 epochs, lr 0.1, the
+    /// Puzzle-CAM losses with alpha 4 ramped over the first half, trained on train_aug; CAMs of train at scales
+    /// 0.5, 1, 1.5 and 2 with flips.
+    /// </summary>
+    public static ReproduceOptions ForVoc(string dataDir, string? pretrained) => new()
+    {
+        DataDir = dataDir,
+        Synthetic = null,
+        TagPrefix = "voc",
+        Classifier = VocClassifier with { DataDir = dataDir, Pretrained = pretrained },
+    };
+
+    /// <summary>Stage 1 as the reference README runs it.</summary>
+    public static ClassifierTrainingOptions VocClassifier { get; } = new()
+    {
+        Architecture = "resnest101",
+        Mode = NormMode.Normal,
+        Domain = "train_aug",
+        BatchSize = 32,
+        MaxEpoch = 15,
+        LearningRate = 0.1,
+        ImageSize = 512,
+        MinImageSize = 320,
+        MaxImageSize = 640,
+        NumWorkers = 4,
+        Losses = new PuzzleLossOptions { Alpha = 4, AlphaSchedule = 0.5 },
+    };
+
+    /// <summary>Throws naming the flag when the options cannot run; the classifier's own options are checked by stage 1.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDir)) throw new ArgumentException("--data_dir is empty");
+        if (Synthetic is null && Classifier.Pretrained is null && !Models.Backbones.Find(Classifier.Architecture).BringsOwnWeights)
+            throw new ArgumentException($"--pretrained is required with --preset voc: the {Classifier.Architecture} classifiers start from ImageNet weights (the torchvision or ResNeSt .pth file), which cannot be downloaded at run time");
+        if (Scales.Count == 0) throw new ArgumentException("--scales is empty");
+    }
+
     /// <summary>The dataset root. With <see cref="Synthetic"/> set it is generated there when missing.</summary>
-    public string DataDir { get; init; } = Path.Combine("datasets", "synthetic");
+    public string DataDir { get; init; } = SyntheticVocDataset.DefaultRoot;
 
     /// <summary>The synthetic dataset to generate, or null to use an existing VOC root as it is.</summary>
     public SyntheticOptions? Synthetic { get; init; } = new();
@@ -48,7 +93,7 @@ public sealed record ReproduceOptions
     public ClassifierTrainingOptions Classifier { get; init; } = SyntheticClassifier;
 
     /// <summary>Stage 2: the scales of the multi-scale CAMs.</summary>
-    public IReadOnlyList<double> Scales { get; init; } = [0.5, 1.0, 1.5, 2.0];
+    public IReadOnlyList<double> Scales { get; init; } = Cams.CamInferenceOptions.DefaultScales;
 
     /// <summary>Split whose CAMs are inferred and scored (the reference scores train CAMs: it is the split the pseudo masks are for).</summary>
     public string CamDomain { get; init; } = "train";

@@ -9,7 +9,7 @@ public sealed record ParameterGroup(IReadOnlyList<Parameter> Parameters, double 
 
 /// <summary>
 /// The reference's PolyOptimizer: SGD (nesterov) whose group learning rates follow lr_g * (1 - step/max_step)^power.
-/// Faithful by default to its momentum quirk (spec 3.7, quirk 1): the weight decay value lands in SGD's momentum slot, so
+/// Faithful by default to its momentum quirk: the weight decay value lands in SGD's momentum slot, so
 /// the effective momentum equals the weight decay; <see cref="Momentum"/> set explicitly gives the intended behaviour.
 /// The update is PyTorch's SGD (dampening 0) written out here: TorchSharp 0.107's <c>optim.SGD.step</c> grew the
 /// process by about 10 MB per step in our measurements, with every managed tensor accounted for.

@@ -6,8 +6,7 @@ using PuzzleCam.IO;
 namespace PuzzleCam.Training;
 
 /// <summary>
-/// The reference's two logs of a training run: <c>experiments/logs/{tag}.txt</c> (every line printed, appended) and
-/// <c>experiments/data/{tag}.json</c> (<c>{"train": [...], "validation": [...]}</c>, rewritten after every event, here
+/// The reference's two logs of a training run: the text log (every line printed, appended) and the JSON log (<c>{"train": [...], "validation": [...]}</c>, rewritten after every event, here
 /// atomically). A resumed run keeps the entries up to its restart iteration.
 /// </summary>
 public sealed class TrainingLog
@@ -17,10 +16,10 @@ public sealed class TrainingLog
     private readonly JsonObject _data;
     private readonly Action<string>? _echo;
 
-    public TrainingLog(string experimentsDir, string tag, long resumeIteration, Action<string>? echo = null)
+    public TrainingLog(string textPath, string jsonPath, long resumeIteration, Action<string>? echo = null)
     {
-        _textPath = Path.Combine(experimentsDir, "logs", tag + ".txt");
-        _jsonPath = Path.Combine(experimentsDir, "data", tag + ".json");
+        _textPath = textPath;
+        _jsonPath = jsonPath;
         _echo = echo;
         Directory.CreateDirectory(Path.GetDirectoryName(_textPath)!);
         _data = new JsonObject { ["train"] = new JsonArray(), ["validation"] = new JsonArray() };

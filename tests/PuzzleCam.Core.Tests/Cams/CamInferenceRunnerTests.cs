@@ -1,3 +1,4 @@
+using PuzzleCam.Experiments;
 using PuzzleCam.Cams;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Voc;
@@ -50,12 +51,11 @@ public sealed class CamInferenceRunnerTests(TinyCamSetup setup) : IClassFixture<
     [Fact]
     public void WritesOneReadableCamFilePerImageAsTheImageComputationDoes()
     {
-        var reports = new List<int>();
+        var reports = new List<StageProgress>();
         var result = CamInferenceRunner.Run(Options, new SynchronousProgress(reports));
         Assert.Equal((4, 4, 0), (result.Images, result.Written, result.Skipped));
         Assert.Equal(Path.Combine(experiments, "predictions", "tiny@train@scale=0.5,1.0"), result.PredictionDir);
-        Assert.Equal([0, 1, 2, 3, 4], reports);
-        Assert.Contains("--experiment_name \"tiny@train@scale=0.5,1.0\" --domain train ", result.EvaluateCommand);
+        Assert.Equal([new(0, 4), new(1, 4), new(2, 4), new(3, 4), new(4, 4)], reports);
 
         var dataset = VocDataset.Open(setup.DataDir, ImageListSource.FromDomain("train_aug"));
         foreach (var id in dataset.Ids)
@@ -172,8 +172,8 @@ public sealed class CamInferenceRunnerTests(TinyCamSetup setup) : IClassFixture<
         }
     }
 
-    private sealed class SynchronousProgress(List<int> reports) : IProgress<int>
+    private sealed class SynchronousProgress(List<StageProgress> reports) : IProgress<StageProgress>
     {
-        public void Report(int value) => reports.Add(value);
+        public void Report(StageProgress value) => reports.Add(value);
     }
 }

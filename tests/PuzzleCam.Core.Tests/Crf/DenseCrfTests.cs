@@ -1,3 +1,4 @@
+using PuzzleCam.Experiments;
 using PuzzleCam.Crf;
 using PuzzleCam.IO;
 using Xunit.Abstractions;
@@ -184,15 +185,16 @@ public class DenseCrfTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void ForEachRunsEveryItemWithOneEnginePerThread()
+    public void PerImageLoopRunsEveryImageWithOneEnginePerWorker()
     {
         var images = Enumerable.Range(0, 12).Select(s => RandomImage(18, 14, 100 + s)).ToArray();
         int n = 18 * 14;
         var map = Enumerable.Range(0, n).Select(i => (byte)(i % 4)).ToArray();
         var results = new byte[images.Length][];
-        DenseCrf.ForEach(Enumerable.Range(0, images.Length), (crf, k) => results[k] = crf.InferLabels(images[k], map, 4), maxDegreeOfParallelism: 3);
+        var ids = Enumerable.Range(0, images.Length).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        PerImageStage.ForEach(ids, () => new DenseCrf(), (crf, id) => { int k = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture); results[k] = crf.InferLabels(images[k], map, 4); }, workers: 3);
         for (int k = 0; k < images.Length; k++) Assert.Equal(new DenseCrf().InferLabels(images[k], map, 4), results[k]);
-        Assert.Throws<ArgumentException>(() => DenseCrf.ForEach(new[] { 1 }, (_, _) => { }, maxDegreeOfParallelism: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PerImageStage.ForEach(ids, () => 0, (_, _) => { }, workers: 0));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public class ThresholdSweepTests
         float[] a = [0.2f, 0.5f, 0.7f, 0.6f, float.NaN, 0.9f];
         float[] b = [0.1f, 0.4f, 0.7f, 0.8f, 0.3f, float.NaN];
         var maps = new ClassMaps(2, 1, a.Length, [.. a, .. b]);
-        var map = ThresholdSweep.Predict(maps, [0, 3, 7], 0.5);
+        var map = maps.ToLabelMap([0, 3, 7], 0.5);
         // below, tie with the threshold, tie between classes, b wins, NaN counts as the maximum (NumPy).
         Assert.Equal(new byte[] { 0, 0, 3, 7, 3, 7 }, map.Labels);
     }
@@ -39,7 +39,7 @@ public class ThresholdSweepTests
     [Fact]
     public void NoClassPlanesMeansBackground()
     {
-        var map = ThresholdSweep.Predict(new ClassMaps(0, 2, 2, []), [0], 0.3);
+        var map = new ClassMaps(0, 2, 2, []).ToLabelMap([0], 0.3);
         Assert.All(map.Labels, v => Assert.Equal(0, v));
     }
 
@@ -47,8 +47,8 @@ public class ThresholdSweepTests
     public void KeysMustMatchThePlanes()
     {
         var maps = new ClassMaps(2, 1, 1, [0.1f, 0.2f]);
-        Assert.Throws<ArgumentException>(() => ThresholdSweep.Predict(maps, [0, 1], 0.5));
-        Assert.Throws<ArgumentException>(() => ThresholdSweep.Predict(maps, [0, 1, 255], 0.5));
+        Assert.Throws<ArgumentException>(() => maps.ToLabelMap([0, 1], 0.5));
+        Assert.Throws<ArgumentException>(() => maps.ToLabelMap([0, 1, 255], 0.5));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public class ThresholdSweepTests
         for (int t = 0; t < thresholds.Length; t++)
         {
             var expected = new PixelCounts();
-            expected.Add(ThresholdSweep.Predict(maps, keys, thresholds[t]).Labels, gt.Labels);
+            expected.Add(maps.ToLabelMap(keys, thresholds[t]).Labels, gt.Labels);
             for (int c = 0; c < PixelCounts.Labels; c++)
             {
                 Assert.Equal(expected.Predicted(c), sweep.CountsAt(t).Predicted(c));

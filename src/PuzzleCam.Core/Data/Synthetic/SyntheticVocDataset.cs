@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using System.Text.Json;
+using PuzzleCam.Experiments;
 using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Synthetic;
@@ -18,6 +20,28 @@ public static class SyntheticVocDataset
     /// <summary>Share of train_aug that also forms train (VOC's seg train is a seventh of train_aug; a quarter keeps small sets evaluable).</summary>
     private const int TrainSubsetDivisor = 4;
 
+    /// <summary>Where every stage looks for its dataset by default (relative to the working directory).</summary>
+    public static readonly string DefaultRoot = Path.Combine("datasets", "synthetic");
+
+    /// <summary>The record of the options a dataset was made with; written last, so its presence means complete.</summary>
+    public const string ManifestName = "puzzlecam-synthetic.json";
+
+    /// <summary>
+    /// Generates the dataset under <paramref name="outDir"/> unless a complete one made with the same options is already
+    /// there; returns the new dataset's summary, or null when the one there was kept. A dataset of other options, or
+    /// one whose generation was interrupted, is made anew.
+    /// </summary>
+    public static SyntheticSummary? Ensure(string outDir, SyntheticOptions options, IProgress<StageProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var manifest = Path.Combine(outDir, ManifestName);
+        if (File.Exists(manifest) && JsonSerializer.Deserialize<SyntheticOptions>(File.ReadAllText(manifest)) == options) return null;
+        if (File.Exists(manifest)) File.Delete(manifest);
+        var summary = Generate(outDir, options, progress, cancellationToken);
+        AtomicFile.WriteAllText(manifest, JsonSerializer.Serialize(options));
+        return summary;
+    }
+
     private static readonly string[] ListNames = ["train_aug.txt", "train.txt", "val.txt"];
 
     /// <summary>
@@ -28,11 +52,11 @@ public static class SyntheticVocDataset
     /// </summary>
     /// <param name="outDir">The dataset root; created when missing.</param>
     /// <param name="options">Counts, size, seed and JPEG quality.</param>
-    /// <param name="progress">Receives the number of images written so far (of Train + Val), from worker threads.</param>
+    /// <param name="progress">Receives the images written so far of Train + Val, from worker threads.</param>
     /// <param name="cancellationToken">Stops the run between images.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the message names it).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; finished images stay, no list is left.</exception>
-    public static SyntheticSummary Generate(string outDir, SyntheticOptions options, IProgress<int>? progress = null,
+    public static SyntheticSummary Generate(string outDir, SyntheticOptions options, IProgress<StageProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(outDir);
@@ -61,7 +85,7 @@ public static class SyntheticVocDataset
                 var id = train ? trainIds[index] : valIds[index];
                 var seed = SplitMix64.ImageSeed(options.Seed, train ? TrainTag : ValTag, index);
                 stats[i] = WriteImage(folders, id, seed, options);
-                progress?.Report(Interlocked.Increment(ref done));
+                progress?.Report(new StageProgress(Interlocked.Increment(ref done), total));
             });
         }
         catch (AggregateException e)

@@ -1,3 +1,4 @@
+using PuzzleCam.Experiments;
 using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Voc;
@@ -96,7 +97,7 @@ public sealed class VocDataset
     /// <paramref name="skipBad"/> false the first problem (in list order) is thrown; with it true the bad ids are dropped
     /// and reported.
     /// </summary>
-    public VocScanReport Scan(bool skipBad, IProgress<int>? progress = null, CancellationToken cancel = default)
+    public VocScanReport Scan(bool skipBad, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         var problems = new VocProblem?[Ids.Count];
         var tagCounts = new int[VocClasses.Count];
@@ -117,7 +118,7 @@ public sealed class VocDataset
                 var reason = e is InvalidDataFileException inv ? inv.Message[(inv.FilePath.Length + 2)..] : "file not found";
                 problems[i] = new VocProblem(id, file, reason);
             }
-            progress?.Report(Interlocked.Increment(ref done));
+            progress?.Report(new StageProgress(Interlocked.Increment(ref done), Ids.Count));
         });
         var found = problems.OfType<VocProblem>().ToList();
         if (found.Count > 0 && !skipBad)

@@ -1,3 +1,4 @@
+using PuzzleCam.Experiments;
 using System.Security.Cryptography;
 using System.Xml.Linq;
 using PuzzleCam.Data;
@@ -222,11 +223,12 @@ public class SyntheticVocDatasetTests(TinySyntheticDataset tiny) : IClassFixture
         }
     }
 
-    private sealed class Recorder(List<int> seen) : IProgress<int>
+    private sealed class Recorder(List<int> seen) : IProgress<StageProgress>
     {
-        public void Report(int value)
+        public void Report(StageProgress value)
         {
-            lock (seen) seen.Add(value);
+            Assert.Equal(4, value.Total);
+            lock (seen) seen.Add(value.Done);
         }
     }
 

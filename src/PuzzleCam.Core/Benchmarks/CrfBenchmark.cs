@@ -1,7 +1,7 @@
-using PuzzleCam.Benchmarks;
+using PuzzleCam.Crf;
 using PuzzleCam.IO;
 
-namespace PuzzleCam.Crf;
+namespace PuzzleCam.Benchmarks;
 
 /// <summary>Which of the reference's two CRFs a benchmark runs.</summary>
 public enum CrfKind

@@ -1,3 +1,4 @@
+using PuzzleCam.Benchmarks;
 using PuzzleCam.Cams;
 using PuzzleCam.IO;
 

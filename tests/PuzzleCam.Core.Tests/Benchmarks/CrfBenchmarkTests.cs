@@ -1,3 +1,4 @@
+using PuzzleCam.Benchmarks;
 using PuzzleCam.Crf;
 using PuzzleCam.IO;
 using SkiaSharp;

@@ -1,13 +1,13 @@
 using System.Globalization;
-using PuzzleCam.Benchmarks;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
 using PuzzleCam.Runtime;
+using PuzzleCam.Cams;
 using PuzzleCam.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PuzzleCam.Cams;
+namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench cam</c>: one image's multi-scale CAM, as stage 2 computes it per image.</summary>
 public sealed record CamBenchmarkOptions
@@ -70,7 +70,7 @@ public static class CamBenchmark
         if (options.Scales.Count == 0) throw new ArgumentException("--scales is empty");
         var image = ImageCodec.ReadRgb(options.ImagePath);
         TorchRuntime.EnsureLoaded();
-        var device = DataParallel<Classifier>.ParseDevices(options.Gpus)[0];
+        var device = Devices.Parse(options.Gpus)[0];
         using var model = Classifier.Create(options.Architecture, NormMode.Fix);
         if (options.Checkpoint is not null) model.LoadCheckpoint(options.Checkpoint);
         model.to(device);

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using PuzzleCam.Cams;
+using PuzzleCam.Data.Synthetic;
+using PuzzleCam.Experiments;
+using PuzzleCam.Models;
+
+namespace PuzzleCam.Cli.CommandLine;
+
+/// <summary>
+/// The flags that many stages share, declared once. Defaults come from Core (the options records and the layout), so
+/// the command line and a notebook that builds the records itself agree.
+/// </summary>
+internal static class StageFlags
+{
+    /// <summary><c>--data_dir</c>: the VOC root, by default the synthetic dataset's.</summary>
+    public static Option<string> DataDir(string description = "VOC root (JPEGImages, Annotations, SegmentationClass, ImageSets)") =>
+        Flags.Create("data_dir", description, () => SyntheticVocDataset.DefaultRoot);
+
+    /// <summary><c>--domain</c>: a split, i.e. a list under ImageSets/Segmentation.</summary>
+    public static Option<string> Domain(string defaultValue, string description = "split name: the list ImageSets/Segmentation/NAME.txt of the VOC root") =>
+        Flags.Create("domain", description, () => defaultValue);
+
+    /// <summary><c>--experiments_dir</c>: the root of models, logs and predictions.</summary>
+    public static Option<string> ExperimentsDir() =>
+        Flags.Create("experiments_dir", "root of the experiment outputs (models, logs, data, predictions)", () => ExperimentLayout.DefaultRoot);
+
+    /// <summary><c>--gpus</c>: the devices a stage runs on.</summary>
+    public static Option<string?> Gpus(string description = "CUDA device index (the first is used); 'cpu' for the CPU; default: CUDA device 0 if any, else the CPU") =>
+        Flags.Create<string?>("gpus", description);
+
+    /// <summary><c>--mode</c>: how BatchNorm layers were built (normal or fix).</summary>
+    public static Option<string> Mode(NormMode defaultValue, string description) =>
+        Flags.Choice("mode", description, Normalization.ModeName(defaultValue), "normal", "fix");
+
+    /// <summary><c>--scales</c>: multi-scale inference scales, each with its horizontal flip.</summary>
+    public static Option<string> Scales(string description = "comma-separated image scales, each with its horizontal flip") =>
+        Flags.Create("scales", description, () => string.Join(",", CamInferenceOptions.DefaultScales.Select(CamInferenceOptions.FormatScale)));
+}

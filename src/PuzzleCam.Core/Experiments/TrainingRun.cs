@@ -1,0 +1,112 @@
+using System.Text.Json;
+using PuzzleCam.IO;
+using PuzzleCam.Models;
+using PuzzleCam.Training;
+
+namespace PuzzleCam.Experiments;
+
+/// <summary>
+/// The files of one training run (stage 1, 4 or 7) under its tag, and the protocol that makes it resumable exactly:
+/// the options fingerprint that a resume must match, the weights, optimizer state and iteration saved together, the
+/// best model kept by its score, and the logs cut back to the iteration a resume starts from.
+/// </summary>
+public sealed class TrainingRun
+{
+    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options);
+
+    private readonly string _fingerprint;
+
+    /// <summary>
+    /// Opens the run of <paramref name="tag"/>; when a resume state is there it must have been saved with the same
+    /// <paramref name="fingerprint"/> (the options that decide the run's numbers), or the run refuses: two runs' halves
+    /// are never stitched together.
+    /// </summary>
+    public TrainingRun(ExperimentLayout layout, string tag, string fingerprint)
+    {
+        Layout = layout;
+        Tag = tag;
+        _fingerprint = fingerprint;
+        var statePath = StatePath;
+        if (!File.Exists(statePath)) return;
+        var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(statePath))
+            ?? throw new InvalidDataFileException(statePath, "empty resume state");
+        if (state.Options != fingerprint)
+            throw new OutputFolderConflictException(ResumeDir, $"experiment '{tag}' was started with other options; use another --tag or delete {ResumeDir} to start over");
+        StartIteration = state.Iteration;
+        BestMiou = state.BestMiou;
+        BestThreshold = state.BestThreshold;
+        IsResumed = true;
+    }
+
+    public ExperimentLayout Layout { get; }
+
+    public string Tag { get; }
+
+    /// <summary>Where the selected model goes: the reference's <c>models/{tag}.pth</c>.</summary>
+    public string ModelPath => Layout.Model(Tag);
+
+    /// <summary>The folder of the resume files.</summary>
+    public string ResumeDir => Layout.ResumeDir(Tag);
+
+    /// <summary>Whether an earlier run left a state to go on from.</summary>
+    public bool IsResumed { get; }
+
+    /// <summary>The iteration training starts from (0 for a new run).</summary>
+    public long StartIteration { get; }
+
+    /// <summary>The best score so far (-1 before any), and the threshold it was reached at.</summary>
+    public double BestMiou { get; private set; } = -1;
+
+    public double BestThreshold { get; private set; }
+
+    /// <summary>Loads the saved weights and optimizer state of a resumed run.</summary>
+    public void Restore(IReferenceCheckpoint model, PolyOptimizer optimizer)
+    {
+        if (!IsResumed) return;
+        model.LoadCheckpoint(ModelFile(StartIteration));
+        var optimizerPath = OptimizerFile(StartIteration);
+        optimizer.LoadState(TorchCheckpoint.Read(optimizerPath), optimizerPath);
+    }
+
+    /// <summary>The run's logs, with the entries after <see cref="StartIteration"/> removed.</summary>
+    public TrainingLog OpenLog(Action<string>? echo = null) => new(Layout.TextLog(Tag), Layout.DataLog(Tag), StartIteration, echo);
+
+    /// <summary>Saves <paramref name="model"/> as the run's model when <paramref name="miou"/> beats the best so far.</summary>
+    public bool OfferBest(double miou, double threshold, IReferenceCheckpoint model)
+    {
+        if (!(miou > BestMiou)) return false;
+        BestMiou = miou;
+        BestThreshold = threshold;
+        model.SaveCheckpoint(ModelPath);
+        return true;
+    }
+
+    /// <summary>
+    /// Saves the model as the run's model whatever its score, for stages that keep the last weights (AffinityNet).
+    /// </summary>
+    public void SaveModel(IReferenceCheckpoint model) => model.SaveCheckpoint(ModelPath);
+
+    /// <summary>
+    /// Saves what a resume at <paramref name="iteration"/> needs. Weights and optimizer go to files named by their
+    /// iteration, the state file that names that iteration is replaced last, and only then are older files removed:
+    /// whenever the process dies, the state file and the files it names belong together.
+    /// </summary>
+    public void Save(IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration)
+    {
+        Directory.CreateDirectory(ResumeDir);
+        var modelPath = ModelFile(iteration);
+        var optimizerPath = OptimizerFile(iteration);
+        model.SaveCheckpoint(modelPath);
+        TorchCheckpoint.Write(optimizerPath, optimizer.StateDict());
+        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new ResumeState(iteration, BestMiou, BestThreshold, _fingerprint)));
+        var keep = new HashSet<string>([Path.GetFullPath(modelPath), Path.GetFullPath(optimizerPath), Path.GetFullPath(StatePath)]);
+        foreach (var stale in Directory.GetFiles(ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))
+            File.Delete(stale);
+    }
+
+    private string StatePath => Path.Combine(ResumeDir, "state.json");
+
+    private string ModelFile(long iteration) => Path.Combine(ResumeDir, $"model-{iteration}.pth");
+
+    private string OptimizerFile(long iteration) => Path.Combine(ResumeDir, $"optimizer-{iteration}.pth");
+}
