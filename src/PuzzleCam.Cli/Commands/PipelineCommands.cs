@@ -116,7 +116,7 @@ internal static class PipelineCommands
                 "cams" => PipelineStages.Cams,
                 "evaluate_cams" => PipelineStages.EvaluateCams,
                 "all" => PipelineStages.All,
-                _ => throw new ArgumentException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, all)"),
+                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, all)"),
             };
         return stages;
     }

@@ -22,10 +22,10 @@ internal static class TrainClassificationCommands
         public Option<string> Mode { get; } = Flags.Choice("mode", "BatchNorm: normal (batch statistics) or fix (frozen statistics)", "normal", "normal", "fix");
         public Option<int> BatchSize { get; } = Flags.Int("batch_size", "global batch, split over the devices", Defaults.BatchSize, 1, 4096);
         public Option<int> MaxEpoch { get; } = Flags.Int("max_epoch", "epochs", Defaults.MaxEpoch, 1, 100000);
-        public Option<long?> MaxIterations { get; } = Flags.Create<long?>("max_iterations", "stop after this many iterations (the schedules still span --max_epoch)");
+        public Option<long?> MaxIterations { get; } = Flags.OptionalLong("max_iterations", "stop after this many iterations (the schedules still span --max_epoch)", 1);
         public Option<double> Lr { get; } = Flags.Double("lr", "learning rate of the backbone weights", Defaults.LearningRate, 1e-8, 100);
         public Option<double> Wd { get; } = Flags.Double("wd", "weight decay (also the effective momentum unless --momentum is given, as in the reference)", Defaults.WeightDecay, 0, 1);
-        public Option<double?> Momentum { get; } = Flags.Create<double?>("momentum", "SGD momentum as intended (e.g. 0.9); unset reproduces the reference, whose momentum equals --wd");
+        public Option<double?> Momentum { get; } = Flags.OptionalDouble("momentum", "SGD momentum as intended (e.g. 0.9); unset reproduces the reference, whose momentum equals --wd", 0, 1);
         public Option<bool> Nesterov { get; } = Flags.Create("nesterov", "Nesterov momentum", () => Defaults.Nesterov);
         public Option<int> ImageSize { get; } = Flags.Int("image_size", "square crop size", Defaults.ImageSize, 16, 4096);
         public Option<int> MinImageSize { get; } = Flags.Int("min_image_size", "smallest long side of the random resize", Defaults.MinImageSize, 1, 8192);
@@ -37,7 +37,7 @@ internal static class TrainClassificationCommands
         public Option<string?> Gpus { get; } = Flags.Create<string?>("gpus", "CUDA devices, e.g. 0,1,2,3 (data-parallel); 'cpu' for the CPU; default: every visible device (CUDA_VISIBLE_DEVICES) or the CPU");
         public Option<bool> Tf32 { get; } = Flags.Switch("tf32", "allow TF32 matrix products and convolutions on CUDA (faster, slightly less exact)");
         public Option<string> ExperimentsDir { get; } = Flags.Create("experiments_dir", "root of the experiment outputs", () => Defaults.ExperimentsDir);
-        public Option<long?> EvalEvery { get; } = Flags.Create<long?>("eval_every", "evaluate every this many iterations (default: every epoch)");
+        public Option<long?> EvalEvery { get; } = Flags.OptionalLong("eval_every", "evaluate every this many iterations (default: every epoch)", 1);
 
         public void AddTo(Command c)
         {

@@ -40,7 +40,7 @@ public static class ClassifierTrainer
         var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
         long itersPerEpoch = train.Count / options.BatchSize;
         if (itersPerEpoch == 0)
-            throw new ArgumentException($"--batch_size {options.BatchSize} is larger than the {train.Count} images of {options.Domain}");
+            throw new BadInputException($"--batch_size {options.BatchSize} is larger than the {train.Count} images of {options.Domain}");
         long maxIteration = options.MaxEpoch * itersPerEpoch;
         long stopIteration = Math.Min(maxIteration, options.MaxIterations ?? maxIteration);
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
@@ -113,7 +113,7 @@ public static class ClassifierTrainer
                     var (images, labels) = batches.Current;
                     var terms = Step(options, parallel, optimizer, images, labels, alpha);
                     if (!double.IsFinite(terms[0]))
-                        throw new InvalidOperationException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
+                        throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
                     for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
                     counted++;
                 }
@@ -216,7 +216,7 @@ public static class ClassifierTrainer
         var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(paths.ResumeState))
             ?? throw new InvalidDataFileException(paths.ResumeState, "empty resume state");
         if (state.Options != fingerprint)
-            throw new InvalidOperationException($"{paths.ResumeState}: experiment '{Path.GetFileName(paths.ResumeDir)}' was started with other options; use another --tag or delete {paths.ResumeDir} to start over");
+            throw new BadInputException($"{paths.ResumeState}: experiment '{Path.GetFileName(paths.ResumeDir)}' was started with other options; use another --tag or delete {paths.ResumeDir} to start over");
         return state;
     }
 

@@ -33,7 +33,7 @@ public sealed class VocDataset
     /// </summary>
     public static VocDataset Open(string dataDir, ImageListSource list)
     {
-        if (string.IsNullOrWhiteSpace(dataDir)) throw new ArgumentException("--data_dir is empty");
+        if (string.IsNullOrWhiteSpace(dataDir)) throw new BadInputException("--data_dir is empty");
         var root = Path.GetFullPath(dataDir);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"{dataDir}: data directory not found (--data_dir)");
         foreach (var sub in new[] { "JPEGImages", "Annotations" })
