@@ -2,6 +2,7 @@ using System.CommandLine;
 using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
+using PuzzleCam.IO;
 
 namespace PuzzleCam.Cli.Commands;
 
@@ -45,10 +46,12 @@ internal static class EvaluateCommand
                 MaxThreshold = r.GetValue(maxTh),
                 EveryEighth = r.GetValue(everyEighth),
             };
-            var runner = new EvaluationRunner(options);
-            var progress = new ConsoleProgress("evaluate", options.SelectedIds().Count);
-            var result = runner.RunAndWrite(r.GetValue(report) ?? Path.Combine(predictions, "report.json"), progress, cancel);
+            var reportPath = r.GetValue(report) ?? Path.Combine(predictions, "report.json");
+            OutputLocation.CheckFile(reportPath, "--report");
+            var result = new EvaluationRunner(options).Run(new ConsoleProgress("evaluate", options.SelectedIds().Count), cancel);
+            // The scores are on the screen before the write that could still fail (disk full, permissions).
             r.InvocationConfiguration.Output.WriteLine(result);
+            result.Write(reportPath);
             return Task.FromResult(CliApp.Ok);
         });
         return command;

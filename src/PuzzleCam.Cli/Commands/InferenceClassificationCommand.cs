@@ -2,6 +2,7 @@ using System.CommandLine;
 using PuzzleCam.Cams;
 using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.IO;
 using PuzzleCam.Models;
 
 namespace PuzzleCam.Cli.Commands;
@@ -40,6 +41,7 @@ internal static class InferenceClassificationCommand
                 Gpus = r.GetValue(gpus),
                 Checkpoint = r.GetValue(checkpoint),
             };
+            OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
             int count = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain)).Count;
             var result = CamInferenceRunner.Run(options, new ConsoleProgress("inference-classification", count), cancel);
             r.InvocationConfiguration.Output.WriteLine(result);

@@ -45,6 +45,7 @@ internal static class PipelineCommands
         command.SetAction((r, cancel) =>
         {
             var options = synthetic.Read(r);
+            IO.OutputLocation.CheckFolder(r.GetValue(output)!, "--out");
             var reporter = new ConsoleReporter(r.InvocationConfiguration.Output);
             Reproduction.EnsureSynthetic(r.GetValue(output)!, options, reporter, cancel);
             return Task.FromResult(CliApp.Ok);
@@ -99,6 +100,8 @@ internal static class PipelineCommands
                     ExperimentsDir = r.GetValue(experimentsDir)!,
                 },
             };
+            if (options.Synthetic is not null) IO.OutputLocation.CheckFolder(options.DataDir, "--data_dir");
+            IO.OutputLocation.CheckFolder(options.Classifier.ExperimentsDir, "--experiments_dir");
             Reproduction.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);
         });

@@ -121,6 +121,7 @@ internal static class TrainClassificationCommands
     private static Task<int> Run(ClassifierTrainingOptions options, ParseResult r, CommonFlags common, CancellationToken cancel)
     {
         if (r.GetValue(common.Tf32)) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = TorchSharp.torch.backends.cudnn.allow_tf32 = true;
+        IO.OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
         Runtime.TorchRuntime.EnsureLoaded();
         var output = r.InvocationConfiguration.Output;
         var result = ClassifierTrainer.Run(options, echo: output.WriteLine, cancel: cancel);

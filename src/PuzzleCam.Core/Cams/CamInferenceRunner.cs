@@ -69,6 +69,8 @@ public static class CamInferenceRunner
                 ["device"] = device.ToString(),
                 ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             });
+        // A run killed in the middle of a write leaves its temporary file; nothing else would ever remove it.
+        AtomicFile.RemoveStaleTemporaries(folder);
         var pending = dataset.Ids.Where(id => !File.Exists(OutputPath(folder, id))).ToList();
         int skipped = dataset.Count - pending.Count;
         progress?.Report(skipped);

@@ -25,7 +25,8 @@ public static class ClassifierTrainer
 {
     private sealed record Sample(ChwImage Image, float[] Tags);
 
-    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options);
+    /// <summary>What a checkpoint records besides weights; TextLogLength is null in states saved before it was recorded.</summary>
+    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options, long? TextLogLength = null);
 
     private static readonly string[] TermNames = ["loss", "class_loss", "p_class_loss", "re_loss", "conf_loss"];
 
@@ -38,6 +39,8 @@ public static class ClassifierTrainer
         var devices = DataParallel<Classifier>.ParseDevices(options.Gpus);
         var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
         var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
+        train.CheckReadable(cancel);
+        evaluation.CheckReadable(cancel);
         long itersPerEpoch = train.Count / options.BatchSize;
         if (itersPerEpoch == 0)
             throw new BadInputException($"--batch_size {options.BatchSize} is larger than the {train.Count} images of {options.Domain}");
@@ -71,7 +74,7 @@ public static class ClassifierTrainer
             parallel.Broadcast();
         }
 
-        var log = new TrainingLog(options.ExperimentsDir, options.Tag, start, echo);
+        var log = new TrainingLog(options.ExperimentsDir, options.Tag, start, echo, resume?.TextLogLength);
         log.Line(resume is null
             ? $"[i] {options.Tag}: {(options.Puzzle ? "Puzzle-CAM" : "baseline")} {options.Architecture} ({options.Mode}){(options.Augment.Length > 0 ? $", augment {options.Augment}" : "")}, {train.Count} images, {maxIteration} iterations on {string.Join(", ", devices)}"
             : $"[i] {options.Tag}: resuming at iteration {start} of {maxIteration} (best mIoU {bestMiou:F2})");
@@ -102,8 +105,8 @@ public static class ClassifierTrainer
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint));
                     log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
+                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint, log.TextLength));
                     cancel.ThrowIfCancellationRequested();
                 }
                 double alpha = options.Losses.AlphaAt(iteration, maxIteration);
@@ -149,7 +152,7 @@ public static class ClassifierTrainer
                     log.Add("validation", values);
                     log.Line($"[i] {TrainingLog.Format(values)}");
                     progress?.Report(new TrainingRecord(iteration, "validation", values));
-                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint));
+                    SaveResume(paths, model, optimizer, new ResumeState(iteration, bestMiou, bestThreshold, fingerprint, log.TextLength));
                 }
             }
         }

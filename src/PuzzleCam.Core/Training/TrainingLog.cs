@@ -8,7 +8,8 @@ namespace PuzzleCam.Training;
 /// <summary>
 /// The reference's two logs of a training run: <c>experiments/logs/{tag}.txt</c> (every line printed, appended) and
 /// <c>experiments/data/{tag}.json</c> (<c>{"train": [...], "validation": [...]}</c>, rewritten after every event, here
-/// atomically). A resumed run keeps the entries up to its restart iteration.
+/// atomically). A resumed run keeps the entries up to its restart iteration, and the text up to the length it had then
+/// (<see cref="TextLength"/>): the lines a killed run wrote after its last checkpoint are repeated by the rerun.
 /// </summary>
 public sealed class TrainingLog
 {
@@ -17,12 +18,23 @@ public sealed class TrainingLog
     private readonly JsonObject _data;
     private readonly Action<string>? _echo;
 
-    public TrainingLog(string experimentsDir, string tag, long resumeIteration, Action<string>? echo = null)
+    /// <summary>Opens the logs of <paramref name="tag"/>; with <paramref name="resumeIteration"/> above 0 they are cut back to that iteration.</summary>
+    /// <param name="experimentsDir">Root of the experiment outputs.</param>
+    /// <param name="tag">The experiment's name.</param>
+    /// <param name="resumeIteration">The checkpoint's iteration, or 0 for a fresh run.</param>
+    /// <param name="echo">Also receives every line (the console).</param>
+    /// <param name="resumeTextLength">The <see cref="TextLength"/> saved with the checkpoint; null keeps the text as it is.</param>
+    public TrainingLog(string experimentsDir, string tag, long resumeIteration, Action<string>? echo = null, long? resumeTextLength = null)
     {
         _textPath = Path.Combine(experimentsDir, "logs", tag + ".txt");
         _jsonPath = Path.Combine(experimentsDir, "data", tag + ".json");
         _echo = echo;
         Directory.CreateDirectory(Path.GetDirectoryName(_textPath)!);
+        if (resumeIteration > 0 && resumeTextLength is { } keep && File.Exists(_textPath))
+        {
+            using var text = new FileStream(_textPath, FileMode.Open, FileAccess.Write);
+            if (text.Length > keep) text.SetLength(keep);
+        }
         _data = new JsonObject { ["train"] = new JsonArray(), ["validation"] = new JsonArray() };
         if (resumeIteration > 0 && File.Exists(_jsonPath) && JsonNode.Parse(File.ReadAllText(_jsonPath)) is JsonObject previous)
         {
@@ -34,6 +46,9 @@ public sealed class TrainingLog
     }
 
     public string JsonPath => _jsonPath;
+
+    /// <summary>Bytes in the text log so far; a checkpoint saves it so that a resume can cut the log back to it.</summary>
+    public long TextLength => File.Exists(_textPath) ? new FileInfo(_textPath).Length : 0;
 
     /// <summary>Prints a line and appends it to the text log.</summary>
     public void Line(string text)
