@@ -12,7 +12,7 @@ public static class Program
         return CliApp.Run(BuildRoot(), args);
     }
 
-    internal static RootCommand BuildRoot() => new("puzzlecam: Puzzle-CAM weakly-supervised semantic segmentation, every stage of the reference pipeline.")
+    internal static RootCommand BuildRoot() => new("puzzlecam: Puzzle-CAM weakly-supervised semantic segmentation, every stage of the reference pipeline. " + CliApp.ExitCodes)
     {
         InfoCommand.Create(),
         DataCommands.CheckData(),

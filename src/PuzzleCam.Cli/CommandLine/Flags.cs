@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace PuzzleCam.Cli.CommandLine;
 
@@ -8,7 +9,11 @@ namespace PuzzleCam.Cli.CommandLine;
 /// </summary>
 internal static class Flags
 {
-    public static Option<T> Create<T>(string snakeName, string description, Func<T>? defaultValue = null, bool required = false)
+    public static Option<T> Create<T>(string snakeName, string description, Func<T>? defaultValue = null, bool required = false) =>
+        Create(snakeName, description, defaultValue, required, null);
+
+    /// <param name="rangeError">For a number: the error of a value out of range, or null when it is in range.</param>
+    private static Option<T> Create<T>(string snakeName, string description, Func<T>? defaultValue, bool required, Func<T, string?>? rangeError)
     {
         var name = "--" + snakeName;
         var kebab = "--" + snakeName.Replace('_', '-');
@@ -16,39 +21,67 @@ internal static class Flags
         option.Description = description;
         option.Required = required;
         if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue();
+        ParseNumbers(option, name, rangeError);
         return option;
+    }
+
+    /// <summary>
+    /// Numbers parsed in the invariant culture, with errors that name the flag; the parser's own would name the .NET
+    /// type (<c>System.Nullable`1[System.Double]</c>). The range is checked here rather than in a validator, which
+    /// System.CommandLine runs even on a value it could not convert (and then throws reading it).
+    /// </summary>
+    private static void ParseNumbers<T>(Option<T> option, string name, Func<T, string?>? rangeError)
+    {
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        if (type != typeof(int) && type != typeof(long) && type != typeof(double)) return;
+        option.CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            object? value = type == typeof(double)
+                ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : null
+                : type == typeof(int)
+                    ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : null
+                    : long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) ? l : null;
+            if (value is null)
+            {
+                r.AddError(type == typeof(double) ? $"{name}: '{text}' is not a number" : $"{name}: '{text}' is not a whole number");
+                return default;
+            }
+            if (rangeError?.Invoke((T)value) is { } error) r.AddError(error);
+            return (T)value;
+        };
     }
 
     /// <summary>An integer option that must lie in [min, max]; a value outside stops with an error naming the flag.</summary>
-    public static Option<int> Int(string snakeName, string description, int defaultValue, int min, int max = int.MaxValue)
-    {
-        var option = Create(snakeName, description, () => defaultValue);
-        option.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<int>();
-            if (v < min || v > max)
-                r.AddError(max == int.MaxValue ? $"--{snakeName} must be at least {min}, got {v}" : $"--{snakeName} must be in [{min}, {max}], got {v}");
-        });
-        return option;
-    }
+    public static Option<int> Int(string snakeName, string description, int defaultValue, int min, int max = int.MaxValue) =>
+        Create(snakeName, description, () => defaultValue, false, v => v >= min && v <= max ? null
+            : max == int.MaxValue ? $"--{snakeName} must be at least {min}, got {v}" : $"--{snakeName} must be in [{min}, {max}], got {v}");
 
     /// <summary>A double option that must lie in [min, max].</summary>
-    public static Option<double> Double(string snakeName, string description, double defaultValue, double min, double max)
-    {
-        var option = Create(snakeName, description, () => defaultValue);
-        option.Validators.Add(r =>
-        {
-            var v = r.GetValueOrDefault<double>();
-            if (!(v >= min && v <= max)) r.AddError(FormattableString.Invariant($"--{snakeName} must be in [{min}, {max}], got {v}"));
-        });
-        return option;
-    }
+    public static Option<double> Double(string snakeName, string description, double defaultValue, double min, double max) =>
+        Create(snakeName, description, () => defaultValue, false, v => InRange(snakeName, v, min, max));
 
-    /// <summary>A string option restricted to a fixed set of values.</summary>
+    /// <summary>An optional double option (unset means a default chosen later) that must lie in [min, max] when given.</summary>
+    public static Option<double?> OptionalDouble(string snakeName, string description, double min, double max) =>
+        Create<double?>(snakeName, description, null, false, v => InRange(snakeName, v!.Value, min, max));
+
+    /// <summary>An optional whole-number option that must be at least <paramref name="min"/> when given.</summary>
+    public static Option<long?> OptionalLong(string snakeName, string description, long min) =>
+        Create<long?>(snakeName, description, null, false, v => v >= min ? null : $"--{snakeName} must be at least {min}, got {v}");
+
+    private static string? InRange(string snakeName, double v, double min, double max) =>
+        v >= min && v <= max ? null : FormattableString.Invariant($"--{snakeName} must be in [{min}, {max}], got {v}");
+
+    /// <summary>A string option restricted to a fixed set of values; a value outside names the flag and lists them.</summary>
     public static Option<string> Choice(string snakeName, string description, string defaultValue, params string[] allowed)
     {
         var option = Create(snakeName, description + $" ({string.Join(", ", allowed)})", () => defaultValue);
-        option.AcceptOnlyFromAmong(allowed);
+        option.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string>();
+            if (!allowed.Contains(v)) r.AddError($"--{snakeName}: unknown value '{v}'; accepted: {string.Join(", ", allowed)}");
+        });
+        option.CompletionSources.Add(allowed);
         return option;
     }
 
@@ -66,7 +99,7 @@ internal static class Flags
             {
                 Data.Transforms.AugmentationOptions.ParseAugment(r.GetValueOrDefault<string>() ?? "");
             }
-            catch (ArgumentException e)
+            catch (BadInputException e)
             {
                 r.AddError(e.Message);
             }

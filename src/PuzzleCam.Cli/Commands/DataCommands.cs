@@ -63,6 +63,7 @@ internal static class DataCommands
                 ImageList.Read(Path.Combine(sbd, "train.txt")), ImageList.Read(Path.Combine(sbd, "val.txt")),
                 ImageList.Read(Path.Combine(seg, "train.txt")), ImageList.Read(Path.Combine(seg, "val.txt")));
             var path = r.GetValue(output) ?? Path.Combine(seg, "train_aug.txt");
+            IO.OutputLocation.CheckFile(path, "--out");
             ImageList.Write(path, ids);
             r.InvocationConfiguration.Output.WriteLine($"wrote {ids.Count} ids to {path}");
             return CliApp.Ok;

@@ -3,6 +3,7 @@ using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
 using PuzzleCam.Experiments;
+using PuzzleCam.IO;
 
 namespace PuzzleCam.Cli.Commands;
 
@@ -17,7 +18,7 @@ internal static class EvaluateCommand
         var domain = StageFlags.Domain(EvaluationOptions.DefaultDomain);
         var list = Flags.Create<string?>("list", "an id list file (overrides --domain)");
         var mode = Flags.Choice("mode", "what the folder holds; auto looks at the first id", "auto", "auto", "npz", "npy", "png", "rw");
-        var threshold = Flags.Create<double?>("threshold", "background threshold for score maps (default: sweep)");
+        var threshold = Flags.OptionalDouble("threshold", "background threshold for score maps, in [0, 1] (default: sweep)", 0, 1);
         var maxTh = Flags.Double("max_th", "upper end of the rw sweep", 0.5, 0.05, 1.0);
         var report = Flags.Create<string?>("report", "where to write the JSON report (default: report.json in the prediction folder)");
         var everyEighth = Flags.Switch("every_eighth", "score only every 8th image as the reference's evaluate.py does, to compare with its printed numbers");
@@ -30,9 +31,9 @@ internal static class EvaluateCommand
         {
             var predictions = r.GetValue(predictDir)
                 ?? (r.GetValue(experiment) is { } name ? new ExperimentLayout(r.GetValue(experimentsDir)!).Predictions(name)
-                    : throw new ArgumentException("give --predict_dir or --experiment_name"));
+                    : throw new BadInputException("give --predict_dir or --experiment_name"));
             var truth = r.GetValue(gtDir) ?? (r.GetValue(dataDir) is { } d ? EvaluationOptions.GtDirFromDataDir(d)
-                : throw new ArgumentException("give --gt_dir or --data_dir"));
+                : throw new BadInputException("give --gt_dir or --data_dir"));
             // The VOC root holds the split lists; the mask folder sits right under it.
             var root = r.GetValue(dataDir) is { } dd && Directory.Exists(Path.Combine(dd, "ImageSets")) ? dd : Path.GetDirectoryName(Path.GetFullPath(truth))!;
             var source = r.GetValue(list) is { } file ? ImageListSource.FromFile(file) : ImageListSource.FromDomain(r.GetValue(domain)!);
@@ -46,10 +47,12 @@ internal static class EvaluateCommand
                 MaxThreshold = r.GetValue(maxTh),
                 EveryEighth = r.GetValue(everyEighth),
             };
-            var runner = new EvaluationRunner(options);
-            var progress = new ConsoleProgress("evaluate");
-            var result = runner.RunAndWrite(r.GetValue(report) ?? ExperimentLayout.Report(predictions), progress, cancel);
+            var reportPath = r.GetValue(report) ?? ExperimentLayout.Report(predictions);
+            OutputLocation.CheckFile(reportPath, "--report");
+            var result = new EvaluationRunner(options).Run(new ConsoleProgress("evaluate"), cancel);
+            // The scores are on the screen before the write that could still fail (disk full, permissions).
             r.InvocationConfiguration.Output.WriteLine(result);
+            result.Write(reportPath);
             return Task.FromResult(CliApp.Ok);
         });
         return command;

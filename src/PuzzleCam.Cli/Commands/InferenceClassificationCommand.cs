@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PuzzleCam.Cams;
 using PuzzleCam.Cli.CommandLine;
+using PuzzleCam.IO;
 using PuzzleCam.Models;
 
 namespace PuzzleCam.Cli.Commands;
@@ -38,6 +39,7 @@ internal static class InferenceClassificationCommand
                 Gpus = r.GetValue(gpus),
                 Checkpoint = r.GetValue(checkpoint),
             };
+            OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
             var result = CamInferenceRunner.Run(options, new ConsoleProgress("inference-classification"), cancel);
             var output = r.InvocationConfiguration.Output;
             output.WriteLine(result);

@@ -45,6 +45,7 @@ internal static class PipelineCommands
         command.SetAction((r, cancel) =>
         {
             var options = synthetic.Read(r);
+            IO.OutputLocation.CheckFolder(r.GetValue(output)!, "--out");
             var root = r.GetValue(output)!;
             var made = SyntheticVocDataset.Ensure(root, options, new ConsoleProgress("make-synthetic"), cancel);
             r.InvocationConfiguration.Output.WriteLine(made?.ToString()
@@ -116,6 +117,8 @@ internal static class PipelineCommands
                 },
             };
             options.Validate();
+            if (options.Synthetic is not null) IO.OutputLocation.CheckFolder(options.DataDir, "--data_dir");
+            IO.OutputLocation.CheckFolder(options.Classifier.ExperimentsDir, "--experiments_dir");
             Reproduction.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);
         });
@@ -133,7 +136,7 @@ internal static class PipelineCommands
                 "cams" => PipelineStages.Cams,
                 "evaluate_cams" => PipelineStages.EvaluateCams,
                 "all" => PipelineStages.All,
-                _ => throw new ArgumentException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, all)"),
+                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, all)"),
             };
         return stages;
     }

@@ -22,10 +22,10 @@ internal static class TrainClassificationCommands
         public Option<string> Mode { get; } = StageFlags.Mode(Defaults.Mode, "BatchNorm: normal (batch statistics) or fix (frozen statistics)");
         public Option<int> BatchSize { get; } = Flags.Int("batch_size", "global batch, split over the devices", Defaults.BatchSize, 1, 4096);
         public Option<int> MaxEpoch { get; } = Flags.Int("max_epoch", "epochs", Defaults.MaxEpoch, 1, 100000);
-        public Option<long?> MaxIterations { get; } = Flags.Create<long?>("max_iterations", "stop after this many iterations (the schedules still span --max_epoch)");
+        public Option<long?> MaxIterations { get; } = Flags.OptionalLong("max_iterations", "stop after this many iterations (the schedules still span --max_epoch)", 1);
         public Option<double> Lr { get; } = Flags.Double("lr", "learning rate of the backbone weights", Defaults.LearningRate, 1e-8, 100);
         public Option<double> Wd { get; } = Flags.Double("wd", "weight decay (also the effective momentum unless --momentum is given, as in the reference)", Defaults.WeightDecay, 0, 1);
-        public Option<double?> Momentum { get; } = Flags.Create<double?>("momentum", "SGD momentum as intended (e.g. 0.9); unset reproduces the reference, whose momentum equals --wd");
+        public Option<double?> Momentum { get; } = Flags.OptionalDouble("momentum", "SGD momentum as intended (e.g. 0.9); unset reproduces the reference, whose momentum equals --wd", 0, 1);
         public Option<bool> Nesterov { get; } = Flags.Create("nesterov", "Nesterov momentum", () => Defaults.Nesterov);
         public Option<int> ImageSize { get; } = Flags.Int("image_size", "square crop size", Defaults.ImageSize, 16, 4096);
         public Option<int> MinImageSize { get; } = Flags.Int("min_image_size", "smallest long side of the random resize", Defaults.MinImageSize, 1, 8192);
@@ -37,7 +37,7 @@ internal static class TrainClassificationCommands
         public Option<string?> Gpus { get; } = StageFlags.Gpus("CUDA devices, e.g. 0,1,2,3 (data-parallel); 'cpu' for the CPU; default: every visible device (CUDA_VISIBLE_DEVICES) or the CPU");
         public Option<bool> Tf32 { get; } = Flags.Switch("tf32", "allow TF32 matrix products and convolutions on CUDA (faster, slightly less exact)");
         public Option<string> ExperimentsDir { get; } = StageFlags.ExperimentsDir();
-        public Option<long?> EvalEvery { get; } = Flags.Create<long?>("eval_every", "evaluate every this many iterations (default: every epoch)");
+        public Option<long?> EvalEvery { get; } = Flags.OptionalLong("eval_every", "evaluate every this many iterations (default: every epoch)", 1);
 
         public void AddTo(Command c)
         {
@@ -121,6 +121,7 @@ internal static class TrainClassificationCommands
     private static Task<int> Run(ClassifierTrainingOptions options, ParseResult r, CommonFlags common, CancellationToken cancel)
     {
         if (r.GetValue(common.Tf32)) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = TorchSharp.torch.backends.cudnn.allow_tf32 = true;
+        IO.OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
         Runtime.TorchRuntime.EnsureLoaded();
         var output = r.InvocationConfiguration.Output;
         var result = ClassifierTrainer.Run(options, echo: output.WriteLine, cancel: cancel);

@@ -64,10 +64,10 @@ public static class CamBenchmark
     {
         Runtime.TorchRuntime.EnsureLoaded();
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {options.Warmup}");
-        if (options.Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {options.Repeats}");
-        if (options.ReportMemoryEvery < 0) throw new ArgumentException($"--memory_every must be at least 0, got {options.ReportMemoryEvery}");
-        if (options.Scales.Count == 0) throw new ArgumentException("--scales is empty");
+        if (options.Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {options.Warmup}");
+        if (options.Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {options.Repeats}");
+        if (options.ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {options.ReportMemoryEvery}");
+        if (options.Scales.Count == 0) throw new BadInputException("--scales is empty");
         var image = ImageCodec.ReadRgb(options.ImagePath);
         TorchRuntime.EnsureLoaded();
         var device = Devices.Parse(options.Gpus)[0];

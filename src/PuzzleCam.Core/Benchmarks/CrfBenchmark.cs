@@ -79,7 +79,7 @@ public static class CrfBenchmark
     {
         "label" => CrfKind.Label,
         "prob" or "probability" => CrfKind.Probability,
-        _ => throw new ArgumentException($"--kind must be label or prob, got '{text}'", nameof(text)),
+        _ => throw new BadInputException($"--kind must be label or prob, got '{text}'"),
     };
 
     public static CrfBenchmarkResult Run(CrfBenchmarkOptions options)

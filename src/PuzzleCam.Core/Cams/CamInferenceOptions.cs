@@ -74,18 +74,18 @@ public sealed record CamInferenceOptions
     /// <summary>Where the per-image files go: <c>{ExperimentsDir}/predictions/{ExperimentName}</c>.</summary>
     public string PredictionDir => Layout.Predictions(ExperimentName);
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the offending option.</summary>
+    /// <summary>Throws <see cref="BadInputException"/> naming the offending flag.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Tag)) throw new ArgumentException("--tag is required: it names the checkpoint and the output folder");
-        if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new ArgumentException($"--tag '{Tag}' cannot be a file name");
-        if (string.IsNullOrWhiteSpace(Domain)) throw new ArgumentException("--domain is empty");
-        if (string.IsNullOrWhiteSpace(DataDir)) throw new ArgumentException("--data_dir is empty");
-        if (Scales.Count == 0) throw new ArgumentException("--scales is empty");
+        if (string.IsNullOrWhiteSpace(Tag)) throw new BadInputException("--tag is required: it names the checkpoint and the output folder");
+        if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--tag '{Tag}' cannot be a file name");
+        if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
+        if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
+        if (Scales.Count == 0) throw new BadInputException("--scales is empty");
         foreach (var s in Scales)
             if (!(double.IsFinite(s) && s > 0 && s <= MaxScale))
-                throw new ArgumentException(FormattableString.Invariant($"--scales: every scale must be in (0, {MaxScale}], got {s}"));
-        if (Scales.Distinct().Count() != Scales.Count) throw new ArgumentException($"--scales {ScalesText} names a scale twice");
+                throw new BadInputException(FormattableString.Invariant($"--scales: every scale must be in (0, {MaxScale}], got {s}"));
+        if (Scales.Distinct().Count() != Scales.Count) throw new BadInputException($"--scales {ScalesText} names a scale twice");
         Backbones.Find(Architecture);
     }
 
@@ -96,7 +96,7 @@ public sealed record CamInferenceOptions
         var scales = new double[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out scales[i]))
-                throw new ArgumentException($"--scales '{text}': '{parts[i]}' is not a number");
+                throw new BadInputException($"--scales '{text}': '{parts[i]}' is not a number");
         return scales;
     }
 

@@ -37,9 +37,11 @@ public static class ClassifierTrainer
         var devices = Devices.Parse(options.Gpus);
         var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
         var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
+        train.CheckReadable(cancel);
+        evaluation.CheckReadable(cancel);
         long itersPerEpoch = train.Count / options.BatchSize;
         if (itersPerEpoch == 0)
-            throw new ArgumentException($"--batch_size {options.BatchSize} is larger than the {train.Count} images of {options.Domain}");
+            throw new BadInputException($"--batch_size {options.BatchSize} is larger than the {train.Count} images of {options.Domain}");
         long maxIteration = options.MaxEpoch * itersPerEpoch;
         long stopIteration = Math.Min(maxIteration, options.MaxIterations ?? maxIteration);
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
@@ -91,8 +93,9 @@ public static class ClassifierTrainer
             {
                 if (cancel.IsCancellationRequested)
                 {
-                    run.Save(model, optimizer, iteration);
+                    // Logged before the save, so that the cut-back of a resumed log keeps this line.
                     log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
+                    run.Save(model, optimizer, iteration);
                     cancel.ThrowIfCancellationRequested();
                 }
                 double alpha = options.Losses.AlphaAt(iteration, maxIteration);
@@ -102,7 +105,7 @@ public static class ClassifierTrainer
                     var (images, labels) = batches.Current;
                     var terms = Step(options, parallel, optimizer, images, labels, alpha);
                     if (!double.IsFinite(terms[0]))
-                        throw new InvalidOperationException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
+                        throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
                     for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
                     counted++;
                 }

@@ -99,21 +99,23 @@ public sealed record ClassifierTrainingOptions
 
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Tag)) throw new ArgumentException("--tag is required: it names the experiment's files");
-        if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new ArgumentException($"--tag '{Tag}' cannot be a file name");
-        if (BatchSize < 1) throw new ArgumentException($"--batch_size must be at least 1, got {BatchSize}");
-        if (MaxEpoch < 1) throw new ArgumentException($"--max_epoch must be at least 1, got {MaxEpoch}");
-        if (MaxIterations is < 1) throw new ArgumentException($"--max_iterations must be at least 1, got {MaxIterations}");
-        if (!(LearningRate > 0)) throw new ArgumentException($"--lr must be positive, got {LearningRate}");
-        if (!(WeightDecay >= 0)) throw new ArgumentException($"--wd must be non-negative, got {WeightDecay}");
-        if (ImageSize < 16 || ImageSize % 16 != 0) throw new ArgumentException($"--image_size must be a positive multiple of 16, got {ImageSize}");
-        if (MinImageSize < 1 || MaxImageSize < MinImageSize) throw new ArgumentException($"--min_image_size {MinImageSize} and --max_image_size {MaxImageSize} must satisfy 1 <= min <= max");
+        if (string.IsNullOrWhiteSpace(Tag)) throw new BadInputException("--tag is required: it names the experiment's files");
+        if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--tag '{Tag}' cannot be a file name");
+        if (BatchSize < 1) throw new BadInputException($"--batch_size must be at least 1, got {BatchSize}");
+        if (MaxEpoch < 1) throw new BadInputException($"--max_epoch must be at least 1, got {MaxEpoch}");
+        if (MaxIterations is < 1) throw new BadInputException($"--max_iterations must be at least 1, got {MaxIterations}");
+        if (!(LearningRate > 0)) throw new BadInputException($"--lr must be positive, got {LearningRate}");
+        if (!(WeightDecay >= 0)) throw new BadInputException($"--wd must be non-negative, got {WeightDecay}");
+        if (Momentum is { } m && !(m >= 0 && m < 1)) throw new BadInputException($"--momentum must be in [0, 1), got {m}");
+        if (EvalEvery is < 1) throw new BadInputException($"--eval_every must be at least 1, got {EvalEvery}");
+        if (ImageSize < 16 || ImageSize % 16 != 0) throw new BadInputException($"--image_size must be a positive multiple of 16, got {ImageSize}");
+        if (MinImageSize < 1 || MaxImageSize < MinImageSize) throw new BadInputException($"--min_image_size {MinImageSize} and --max_image_size {MaxImageSize} must satisfy 1 <= min <= max");
         Data.Transforms.AugmentationOptions.ParseAugment(Augment);
-        if (!(PrintRatio > 0 && PrintRatio <= 1)) throw new ArgumentException($"--print_ratio must be in (0, 1], got {PrintRatio}");
+        if (!(PrintRatio > 0 && PrintRatio <= 1)) throw new BadInputException($"--print_ratio must be in (0, 1], got {PrintRatio}");
         int k = (int)Math.Round(Math.Sqrt(NumPieces));
-        if (NumPieces < 1 || k * k != NumPieces) throw new ArgumentException($"--num_pieces must be a perfect square, got {NumPieces}");
-        if (Puzzle && (ImageSize / 16) % k != 0) throw new ArgumentException($"--image_size {ImageSize} gives a {ImageSize / 16}-cell feature map that {k}x{k} tiles do not divide");
-        if (NumWorkers < 0) throw new ArgumentException($"--num_workers must be non-negative, got {NumWorkers}");
+        if (NumPieces < 1 || k * k != NumPieces) throw new BadInputException($"--num_pieces must be a perfect square, got {NumPieces}");
+        if (Puzzle && (ImageSize / 16) % k != 0) throw new BadInputException($"--image_size {ImageSize} gives a {ImageSize / 16}-cell feature map that {k}x{k} tiles do not divide");
+        if (NumWorkers < 0) throw new BadInputException($"--num_workers must be non-negative, got {NumWorkers}");
         if (Pretrained is not null && !File.Exists(Pretrained)) throw new FileNotFoundException($"{Pretrained}: pretrained weights not found (--pretrained)", Pretrained);
     }
 }

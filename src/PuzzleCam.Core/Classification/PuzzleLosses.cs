@@ -54,7 +54,7 @@ public sealed record PuzzleLossOptions
     {
         var parts = lossOption.Split('_', StringSplitOptions.RemoveEmptyEntries);
         var unknown = parts.FirstOrDefault(p => p is not ("cl" or "pcl" or "re" or "conf"));
-        if (unknown is not null) throw new ArgumentException($"--loss_option: unknown term '{unknown}' (use cl, pcl, re, conf joined by '_')");
+        if (unknown is not null) throw new BadInputException($"--loss_option: unknown term '{unknown}' (use cl, pcl, re, conf joined by '_')");
         return options with
         {
             PuzzleClassLoss = parts.Contains("pcl"),

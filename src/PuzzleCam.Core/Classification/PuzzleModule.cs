@@ -42,7 +42,7 @@ public static class PuzzleModule
     private static int SideOf(int numPieces)
     {
         int k = (int)Math.Round(Math.Sqrt(numPieces));
-        if (numPieces < 1 || k * k != numPieces) throw new ArgumentException($"--num_pieces must be a perfect square (1, 4, 9, 16, ...), got {numPieces}");
+        if (numPieces < 1 || k * k != numPieces) throw new BadInputException($"--num_pieces must be a perfect square (1, 4, 9, 16, ...), got {numPieces}");
         return k;
     }
 }

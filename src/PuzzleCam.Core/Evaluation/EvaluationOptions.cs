@@ -62,15 +62,16 @@ public sealed record EvaluationOptions
     /// <summary>The ids this run scores: all of <see cref="Ids"/>, or every eighth with <see cref="EveryEighth"/>.</summary>
     public IReadOnlyList<string> SelectedIds() => EveryEighth ? Ids.Where((_, i) => i % 8 == 0).ToList() : Ids;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the offending option.</summary>
+    /// <summary>Throws <see cref="BadInputException"/> naming the offending flag.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(PredictDir)) throw new ArgumentException("--predict_dir (or --experiment_name) is required");
-        if (string.IsNullOrWhiteSpace(GtDir)) throw new ArgumentException("--gt_dir (or --data_dir) is required");
-        if (Ids.Count == 0) throw new ArgumentException("the image list (--domain / --list) is empty");
-        if (Threshold is { } th && !double.IsFinite(th)) throw new ArgumentException($"--threshold must be a finite number, got {th}");
-        if (Threshold is not null && Mode == EvaluationMode.Png) throw new ArgumentException("--threshold applies to score maps (npz); png predictions are label maps already");
-        if (!double.IsFinite(MaxThreshold) || MaxThreshold <= 0.05) throw new ArgumentException($"--max_th must be above 0.05 (the first threshold of the rw sweep), got {MaxThreshold}");
+        if (string.IsNullOrWhiteSpace(PredictDir)) throw new BadInputException("--predict_dir (or --experiment_name) is required");
+        if (string.IsNullOrWhiteSpace(GtDir)) throw new BadInputException("--gt_dir (or --data_dir) is required");
+        if (Ids.Count == 0) throw new BadInputException("the image list (--domain / --list) is empty");
+        // Score maps are normalised to [0, 1], so a threshold outside scores every pixel alike and the mIoU means nothing.
+        if (Threshold is { } th && !(th >= 0 && th <= 1)) throw new BadInputException(FormattableString.Invariant($"--threshold must be in [0, 1], got {th}"));
+        if (Threshold is not null && Mode == EvaluationMode.Png) throw new BadInputException("--threshold applies to score maps (npz); png predictions are label maps already");
+        if (!(MaxThreshold > 0.05 && MaxThreshold <= 1)) throw new BadInputException(FormattableString.Invariant($"--max_th must be in (0.05, 1] (0.05 is the first threshold of the rw sweep), got {MaxThreshold}"));
         if (MaxDegreeOfParallelism < 1) throw new ArgumentException($"parallelism must be at least 1, got {MaxDegreeOfParallelism}");
     }
 
@@ -81,7 +82,7 @@ public sealed record EvaluationOptions
         "npz" or "npy" => EvaluationMode.Scores,
         "png" => EvaluationMode.Png,
         "rw" => EvaluationMode.RandomWalk,
-        _ => throw new ArgumentException($"--mode must be auto, npz (npy), png or rw, got '{mode}'"),
+        _ => throw new BadInputException($"--mode must be auto, npz (npy), png or rw, got '{mode}'"),
     };
 
     /// <summary>The name <see cref="ParseMode"/> accepts for a mode.</summary>

@@ -73,7 +73,7 @@ public sealed class EvaluationRunner(EvaluationOptions options)
         if (File.Exists(PredictionPath(firstId, ".png")))
         {
             if (Options.Threshold is not null)
-                throw new ArgumentException($"--threshold applies to score maps, but {Options.PredictDir} holds png label maps");
+                throw new BadInputException($"--threshold applies to score maps, but {Options.PredictDir} holds png label maps");
             return EvaluationMode.Png;
         }
         throw new FileNotFoundException($"{PredictionPath(firstId, ".npz")}: no prediction for '{firstId}' (neither .npz nor .png)", PredictionPath(firstId, ".npz"));

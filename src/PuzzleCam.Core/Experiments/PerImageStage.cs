@@ -194,7 +194,7 @@ public static class PerImageStage
     {
         ArgumentNullException.ThrowIfNull(outputs);
         var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.Settings, outputs.InputFiles, outputs.RunInfo);
-        AtomicFile.RemoveLeftovers(outputs.Folder);
+        AtomicFile.RemoveStaleTemporaries(outputs.Folder);
         var pending = outputs.Ids.Where(id => !File.Exists(outputs.PathOf(id))).ToList();
         progress?.Report(new StageProgress(outputs.Ids.Count - pending.Count, outputs.Ids.Count));
         return (provenance, pending);

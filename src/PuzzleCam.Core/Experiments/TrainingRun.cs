@@ -12,9 +12,12 @@ namespace PuzzleCam.Experiments;
 /// </summary>
 public sealed class TrainingRun
 {
-    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options);
+    /// <summary>What a checkpoint records besides weights; TextLogLength is null in states saved before it was recorded.</summary>
+    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options, long? TextLogLength = null);
 
     private readonly string _fingerprint;
+    private readonly long? _resumeTextLength;
+    private TrainingLog? _log;
 
     /// <summary>
     /// Opens the run of <paramref name="tag"/>; when a resume state is there it must have been saved with the same
@@ -32,6 +35,7 @@ public sealed class TrainingRun
             ?? throw new InvalidDataFileException(statePath, "empty resume state");
         if (state.Options != fingerprint)
             throw new OutputFolderConflictException(ResumeDir, $"experiment '{tag}' was started with other options; use another --tag or delete {ResumeDir} to start over");
+        _resumeTextLength = state.TextLogLength;
         StartIteration = state.Iteration;
         BestMiou = state.BestMiou;
         BestThreshold = state.BestThreshold;
@@ -68,8 +72,12 @@ public sealed class TrainingRun
         optimizer.LoadState(TorchCheckpoint.Read(optimizerPath), optimizerPath);
     }
 
-    /// <summary>The run's logs, with the entries after <see cref="StartIteration"/> removed.</summary>
-    public TrainingLog OpenLog(Action<string>? echo = null) => new(Layout.TextLog(Tag), Layout.DataLog(Tag), StartIteration, echo);
+    /// <summary>
+    /// The run's logs, with what was written after <see cref="StartIteration"/> removed (a killed run's last lines would
+    /// otherwise appear twice); <see cref="Save"/> records the text log's length with each checkpoint.
+    /// </summary>
+    public TrainingLog OpenLog(Action<string>? echo = null) =>
+        _log = new TrainingLog(Layout.TextLog(Tag), Layout.DataLog(Tag), StartIteration, echo, _resumeTextLength);
 
     /// <summary>Saves <paramref name="model"/> as the run's model when <paramref name="miou"/> beats the best so far.</summary>
     public bool OfferBest(double miou, double threshold, IReferenceCheckpoint model)
@@ -98,7 +106,7 @@ public sealed class TrainingRun
         var optimizerPath = OptimizerFile(iteration);
         model.SaveCheckpoint(modelPath);
         TorchCheckpoint.Write(optimizerPath, optimizer.StateDict());
-        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new ResumeState(iteration, BestMiou, BestThreshold, _fingerprint)));
+        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new ResumeState(iteration, BestMiou, BestThreshold, _fingerprint, _log?.TextLength)));
         var keep = new HashSet<string>([Path.GetFullPath(modelPath), Path.GetFullPath(optimizerPath), Path.GetFullPath(StatePath)]);
         foreach (var stale in Directory.GetFiles(ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))
             File.Delete(stale);

@@ -1,10 +1,13 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
 namespace PuzzleCam.IO;
 
 /// <summary>
 /// Writes a file through a temporary sibling and renames it into place, so that a crash or an interrupted run
 /// never leaves a half-written output that a later resume would take for a finished one.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> by calling <paramref name="write"/> on a stream to a temporary file, then renaming it.</summary>
     public static void Write(string path, Action<Stream> write)
@@ -12,7 +15,7 @@ public static class AtomicFile
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TempSuffix}");
+        var temp = Path.Combine(dir, TemporaryName(Path.GetFileName(full), Environment.ProcessId, Guid.NewGuid()));
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -44,32 +47,34 @@ public static class AtomicFile
         });
 
     /// <summary>
-    /// Removes the temporary files that writers killed mid-write (kill -9, power loss) left in <paramref name="folder"/>;
-    /// files of a live process, this one included, are kept. A stage calls it when it claims its output folder.
+    /// Deletes the temporary files that <see cref="Write"/> left in <paramref name="folder"/> when its process was killed
+    /// (kill -9, power loss) between creating and renaming them; a live process's are kept, as it may still rename
+    /// them. Returns how many were deleted.
     /// </summary>
-    public static int RemoveLeftovers(string folder)
+    public static int RemoveStaleTemporaries(string folder)
     {
         if (!Directory.Exists(folder)) return 0;
         int removed = 0;
-        foreach (var path in Directory.EnumerateFiles(folder, "." + "*" + TempSuffix))
+        foreach (var path in Directory.EnumerateFiles(folder, ".*.tmp"))
         {
-            // .{name}.{pid}.{guid}.tmp: the pid is the third field from the end.
-            var parts = Path.GetFileName(path).Split('.');
-            if (parts.Length < 4 || !int.TryParse(parts[^3], out int pid) || IsAlive(pid)) continue;
-            TryDelete(path);
-            removed++;
+            var match = TemporaryPattern().Match(Path.GetFileName(path));
+            if (!match.Success || IsAlive(int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture))) continue;
+            if (TryDelete(path)) removed++;
         }
         return removed;
     }
 
-    private const string TempSuffix = ".tmp";
+    private static string TemporaryName(string fileName, int processId, Guid id) => $".{fileName}.{processId}.{id:N}.tmp";
 
-    private static bool IsAlive(int pid)
+    [GeneratedRegex(@"^\..+\.([0-9]{1,10})\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex TemporaryPattern();
+
+    private static bool IsAlive(int processId)
     {
-        if (pid == Environment.ProcessId) return true;
+        if (processId == Environment.ProcessId) return true;
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            using var process = Process.GetProcessById(processId);
             return !process.HasExited;
         }
         catch (ArgumentException)
@@ -82,8 +87,16 @@ public static class AtomicFile
         }
     }
 
-    private static void TryDelete(string path)
+    private static bool TryDelete(string path)
     {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

@@ -13,6 +13,31 @@ public static class ImageCodec
         return DecodeRgb(File.ReadAllBytes(path), path);
     }
 
+    /// <summary>
+    /// Checks that <paramref name="path"/> decodes without decoding it, at a small fraction of a decode's cost: the
+    /// header (format and size) and, for a JPEG, the end-of-image marker that a truncated file lacks. A JPEG without
+    /// the marker at its very end is then decoded in full, as some writers pad after it; a PNG's data is not checked.
+    /// </summary>
+    public static void Probe(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        using (var codec = SKCodec.Create(path))
+        {
+            if (codec is null) throw new InvalidDataFileException(path, "not a decodable image (corrupt or unknown format)");
+            if (codec.Info.Width <= 0 || codec.Info.Height <= 0) throw new InvalidDataFileException(path, $"bad image size {codec.Info.Width}x{codec.Info.Height}");
+            if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg || EndsWithJpegEnd(path)) return;
+        }
+        DecodeRgb(File.ReadAllBytes(path), path);
+    }
+
+    private static bool EndsWithJpegEnd(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        if (file.Length < 4) return false;
+        file.Seek(-2, SeekOrigin.End);
+        return file.ReadByte() == 0xFF && file.ReadByte() == 0xD9;
+    }
+
     public static RgbImage DecodeRgb(byte[] encoded, string name)
     {
         using var data = SKData.CreateCopy(encoded);

@@ -1,7 +1,7 @@
 namespace PuzzleCam.IO;
 
 /// <summary>A file that exists but cannot be used: corrupt, of the wrong kind, or with values out of range. The message names the file.</summary>
-public sealed class InvalidDataFileException : Exception
+public sealed class InvalidDataFileException : BadInputException
 {
     /// <summary>The offending file.</summary>
     public string FilePath { get; }

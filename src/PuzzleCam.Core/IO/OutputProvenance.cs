@@ -8,7 +8,7 @@ namespace PuzzleCam.IO;
 /// An output folder holds files that other options made; adding to it would mix them, so the run refuses. The message
 /// starts with the folder and says what differs and what to do.
 /// </summary>
-public sealed class OutputFolderConflictException(string folder, string reason) : InvalidOperationException($"{folder}: {reason}")
+public sealed class OutputFolderConflictException(string folder, string reason) : BadInputException($"{folder}: {reason}")
 {
     public string Folder { get; } = folder;
 }

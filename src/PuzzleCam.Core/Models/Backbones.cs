@@ -47,8 +47,7 @@ public static class Backbones
     /// <summary>The architecture called <paramref name="name"/> (e.g. "resnest101").</summary>
     public static BackboneArchitecture Find(string name) =>
         Architectures.FirstOrDefault(a => a.Name == name)
-        ?? throw new ArgumentException(
-            $"unknown architecture '{name}'; expected one of {string.Join(", ", Architectures.Select(a => a.Name))}", "architecture");
+        ?? throw new BadInputException($"--architecture: unknown backbone '{name}'; expected one of {string.Join(", ", Architectures.Select(a => a.Name))}");
 
     /// <summary>Builds the backbone called <paramref name="name"/> with the given norm layers.</summary>
     public static ResidualNetwork Create(string name, NormFactory norm) => Create(Find(name), norm);

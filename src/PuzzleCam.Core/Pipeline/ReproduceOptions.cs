@@ -64,13 +64,13 @@ public sealed record ReproduceOptions
         Losses = new PuzzleLossOptions { Alpha = 4, AlphaSchedule = 0.5 },
     };
 
-    /// <summary>Throws naming the flag when the options cannot run; the classifier's own options are checked by stage 1.</summary>
+    /// <summary>Throws <see cref="BadInputException"/> naming the flag when the options cannot run; the classifier's own options are checked by stage 1.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(DataDir)) throw new ArgumentException("--data_dir is empty");
+        if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
         if (Synthetic is null && Classifier.Pretrained is null && !Models.Backbones.Find(Classifier.Architecture).BringsOwnWeights)
-            throw new ArgumentException($"--pretrained is required with --preset voc: the {Classifier.Architecture} classifiers start from ImageNet weights (the torchvision or ResNeSt .pth file), which cannot be downloaded at run time");
-        if (Scales.Count == 0) throw new ArgumentException("--scales is empty");
+            throw new BadInputException($"--pretrained is required with --preset voc: the {Classifier.Architecture} classifiers start from ImageNet weights (the torchvision or ResNeSt .pth file), which cannot be downloaded at run time");
+        if (Scales.Count == 0) throw new BadInputException("--scales is empty");
     }
 
     /// <summary>The dataset root. With <see cref="Synthetic"/> set it is generated there when missing.</summary>

@@ -15,14 +15,14 @@ public static class Devices
         if (string.Equals(gpus?.Trim(), "cpu", StringComparison.OrdinalIgnoreCase)) return [CPU];
         if (!cuda.is_available())
         {
-            if (!string.IsNullOrWhiteSpace(gpus)) throw new ArgumentException($"--gpus {gpus}: CUDA is not available on this machine (TorchSharp CPU build or no GPU); leave --gpus out to train on the CPU");
+            if (!string.IsNullOrWhiteSpace(gpus)) throw new BadInputException($"--gpus {gpus}: CUDA is not available on this machine (TorchSharp CPU build or no GPU); leave --gpus out to train on the CPU");
             return [CPU];
         }
         int count = cuda.device_count();
         if (string.IsNullOrWhiteSpace(gpus))
             return Enumerable.Range(0, count).Select(i => new Device(DeviceType.CUDA, i)).ToArray();
         var ids = gpus.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(s =>
-            int.TryParse(s, out var id) && id >= 0 && id < count ? id : throw new ArgumentException($"--gpus {gpus}: '{s}' is not a CUDA device index (0..{count - 1} here)"));
+            int.TryParse(s, out var id) && id >= 0 && id < count ? id : throw new BadInputException($"--gpus {gpus}: '{s}' is not a CUDA device index (0..{count - 1} here)"));
         return ids.Distinct().Select(i => new Device(DeviceType.CUDA, i)).ToArray();
     }
 }

@@ -7,7 +7,8 @@ namespace PuzzleCam.Training;
 
 /// <summary>
 /// The reference's two logs of a training run: the text log (every line printed, appended) and the JSON log (<c>{"train": [...], "validation": [...]}</c>, rewritten after every event, here
-/// atomically). A resumed run keeps the entries up to its restart iteration.
+/// atomically). A resumed run keeps the entries up to its restart iteration, and the text up to the length it had then
+/// (<see cref="TextLength"/>): the lines a killed run wrote after its last checkpoint are repeated by the rerun.
 /// </summary>
 public sealed class TrainingLog
 {
@@ -16,12 +17,23 @@ public sealed class TrainingLog
     private readonly JsonObject _data;
     private readonly Action<string>? _echo;
 
-    public TrainingLog(string textPath, string jsonPath, long resumeIteration, Action<string>? echo = null)
+    /// <summary>Opens the logs; with <paramref name="resumeIteration"/> above 0 they are cut back to that iteration.</summary>
+    /// <param name="textPath">The text log.</param>
+    /// <param name="jsonPath">The JSON log.</param>
+    /// <param name="resumeIteration">The checkpoint's iteration, or 0 for a fresh run.</param>
+    /// <param name="echo">Also receives every line (the console).</param>
+    /// <param name="resumeTextLength">The <see cref="TextLength"/> saved with the checkpoint; null keeps the text as it is.</param>
+    public TrainingLog(string textPath, string jsonPath, long resumeIteration, Action<string>? echo = null, long? resumeTextLength = null)
     {
         _textPath = textPath;
         _jsonPath = jsonPath;
         _echo = echo;
         Directory.CreateDirectory(Path.GetDirectoryName(_textPath)!);
+        if (resumeIteration > 0 && resumeTextLength is { } keep && File.Exists(_textPath))
+        {
+            using var text = new FileStream(_textPath, FileMode.Open, FileAccess.Write);
+            if (text.Length > keep) text.SetLength(keep);
+        }
         _data = new JsonObject { ["train"] = new JsonArray(), ["validation"] = new JsonArray() };
         if (resumeIteration > 0 && File.Exists(_jsonPath) && JsonNode.Parse(File.ReadAllText(_jsonPath)) is JsonObject previous)
         {
@@ -33,6 +45,9 @@ public sealed class TrainingLog
     }
 
     public string JsonPath => _jsonPath;
+
+    /// <summary>Bytes in the text log so far; a checkpoint saves it so that a resume can cut the log back to it.</summary>
+    public long TextLength => File.Exists(_textPath) ? new FileInfo(_textPath).Length : 0;
 
     /// <summary>Prints a line and appends it to the text log.</summary>
     public void Line(string text)

@@ -83,7 +83,7 @@ public class CrfBenchmarkTests(ITestOutputHelper output)
     [Fact]
     public void BadSettingsAreNamed()
     {
-        Assert.Throws<ArgumentException>(() => CrfBenchmark.ParseKind("dense"));
+        Assert.Throws<BadInputException>(() => CrfBenchmark.ParseKind("dense"));
         Assert.Equal("Threads", Assert.Throws<ArgumentException>(() => CrfBenchmark.Run(new CrfBenchmarkOptions { ImagePath = "x.jpg", Threads = 0 })).ParamName);
         Assert.Throws<FileNotFoundException>(() => CrfBenchmark.Run(new CrfBenchmarkOptions { ImagePath = "/nonexistent/x.jpg" }));
     }

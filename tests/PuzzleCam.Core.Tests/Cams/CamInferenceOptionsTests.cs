@@ -27,7 +27,7 @@ public class CamInferenceOptionsTests
     public void ParsesScalesAndNamesTheFlagOnErrors()
     {
         Assert.Equal([0.5, 1.0, 1.5], CamInferenceOptions.ParseScales("0.5, 1,1.5"));
-        Assert.Contains("--scales", Assert.Throws<ArgumentException>(() => CamInferenceOptions.ParseScales("0.5,x")).Message);
+        Assert.Contains("--scales", Assert.Throws<BadInputException>(() => CamInferenceOptions.ParseScales("0.5,x")).Message);
     }
 
     [Theory]
@@ -39,6 +39,6 @@ public class CamInferenceOptionsTests
     public void ValidateNamesTheBadOption(string tag, string scales, string architecture, string flag)
     {
         var options = new CamInferenceOptions { Tag = tag, Scales = CamInferenceOptions.ParseScales(scales), Architecture = architecture };
-        Assert.Contains(flag, Assert.Throws<ArgumentException>(options.Validate).Message);
+        Assert.Contains(flag, Assert.Throws<BadInputException>(options.Validate).Message);
     }
 }

@@ -59,7 +59,7 @@ public class ClassifierTrainerTests
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
         ClassifierTrainer.Run(Options(experiments, "x") with { MaxIterations = 1 });
-        var e = Assert.Throws<PuzzleCam.IO.OutputFolderConflictException>(() => ClassifierTrainer.Run(Options(experiments, "x") with { LearningRate = 0.5 }));
+        var e = Assert.ThrowsAny<BadInputException>(() => ClassifierTrainer.Run(Options(experiments, "x") with { LearningRate = 0.5 }));
         Assert.Contains("other options", e.Message);
     }
 

@@ -205,10 +205,10 @@ public sealed class EvaluationRunnerTests : IDisposable
     public void BadOptionsNameTheOption()
     {
         var (ids, _) = WritePngPairs(1);
-        Assert.Contains("--threshold", Assert.Throws<ArgumentException>(() => new EvaluationRunner(Options(ids) with { Threshold = 0.3 }).Run()).Message);
-        Assert.Contains("--threshold", Assert.Throws<ArgumentException>(() => new EvaluationRunner(Options(ids) with { Mode = EvaluationMode.Png, Threshold = 0.3 }).Run()).Message);
-        Assert.Contains("--max_th", Assert.Throws<ArgumentException>(() => new EvaluationRunner(Options(ids) with { MaxThreshold = 0.05 }).Run()).Message);
-        Assert.Contains("--mode", Assert.Throws<ArgumentException>(() => EvaluationOptions.ParseMode("jpg")).Message);
+        Assert.Contains("--threshold", Assert.Throws<BadInputException>(() => new EvaluationRunner(Options(ids) with { Threshold = 0.3 }).Run()).Message);
+        Assert.Contains("--threshold", Assert.Throws<BadInputException>(() => new EvaluationRunner(Options(ids) with { Mode = EvaluationMode.Png, Threshold = 0.3 }).Run()).Message);
+        Assert.Contains("--max_th", Assert.Throws<BadInputException>(() => new EvaluationRunner(Options(ids) with { MaxThreshold = 0.05 }).Run()).Message);
+        Assert.Contains("--mode", Assert.Throws<BadInputException>(() => EvaluationOptions.ParseMode("jpg")).Message);
         Assert.Equal(EvaluationMode.Scores, EvaluationOptions.ParseMode("npy"));
         Assert.Throws<DirectoryNotFoundException>(() => new EvaluationRunner(Options(ids) with { PredictDir = Path.Combine(root, "nope") }).Run());
     }

@@ -27,16 +27,16 @@ public sealed record SyntheticOptions
     /// <summary>Largest image count per split, so that ids keep six digits as VOC's do.</summary>
     public const int MaxImages = 999_999;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first bad option.</summary>
+    /// <summary>Throws <see cref="BadInputException"/> naming the first bad flag (JPEG quality is no flag: <see cref="ArgumentOutOfRangeException"/>).</summary>
     public void Validate()
     {
         if (Train is < 1 or > MaxImages)
-            throw new ArgumentOutOfRangeException(nameof(Train), Train, $"--train (training images) must be in 1..{MaxImages}");
+            throw new BadInputException($"--train (training images) must be in 1..{MaxImages}, got {Train}");
         // The id-list reader refuses an empty list, so val needs at least one image too.
         if (Val is < 1 or > MaxImages)
-            throw new ArgumentOutOfRangeException(nameof(Val), Val, $"--val (validation images) must be in 1..{MaxImages}");
+            throw new BadInputException($"--val (validation images) must be in 1..{MaxImages}, got {Val}");
         if (Size is < MinSize or > MaxSize)
-            throw new ArgumentOutOfRangeException(nameof(Size), Size, $"--size (image side in pixels) must be in {MinSize}..{MaxSize}");
+            throw new BadInputException($"--size (image side in pixels) must be in {MinSize}..{MaxSize}, got {Size}");
         if (JpegQuality is < 1 or > 100)
             throw new ArgumentOutOfRangeException(nameof(JpegQuality), JpegQuality, "JPEG quality must be in 1..100");
     }

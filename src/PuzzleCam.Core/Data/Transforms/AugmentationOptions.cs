@@ -62,7 +62,7 @@ public sealed record AugmentationOptions
             {
                 case "colorjitter": colorJitter = true; break;
                 case "randaugment": randAugment = true; break;
-                default: throw new ArgumentException($"--augment: unknown augmentation '{word}' in '{augment}'; use colorjitter, randaugment or both (e.g. colorjitter_randaugment)");
+                default: throw new BadInputException($"--augment: unknown augmentation '{word}' in '{augment}'; use colorjitter, randaugment or both (e.g. colorjitter_randaugment)");
             }
         }
         return (colorJitter, randAugment);

@@ -14,7 +14,7 @@ public sealed record ImageListSource
 
     /// <summary>The list file this source names under <paramref name="dataDir"/>.</summary>
     public string PathUnder(string dataDir) =>
-        ListFile ?? Path.Combine(dataDir, "ImageSets", "Segmentation", (Domain ?? throw new ArgumentException("neither --domain nor --list is given")) + ".txt");
+        ListFile ?? Path.Combine(dataDir, "ImageSets", "Segmentation", (Domain ?? throw new BadInputException("neither --domain nor --list is given")) + ".txt");
 
     public override string ToString() => ListFile ?? Domain ?? "(none)";
 }

@@ -34,7 +34,7 @@ public sealed class VocDataset
     /// </summary>
     public static VocDataset Open(string dataDir, ImageListSource list)
     {
-        if (string.IsNullOrWhiteSpace(dataDir)) throw new ArgumentException("--data_dir is empty");
+        if (string.IsNullOrWhiteSpace(dataDir)) throw new BadInputException("--data_dir is empty");
         var root = Path.GetFullPath(dataDir);
         if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"{dataDir}: data directory not found (--data_dir)");
         foreach (var sub in new[] { "JPEGImages", "Annotations" })
@@ -90,6 +90,37 @@ public sealed class VocDataset
         if (mask is not null && (mask.Width != image.Width || mask.Height != image.Height))
             throw new InvalidDataFileException(MaskPath(id), $"mask is {mask.Width}x{mask.Height} but its image is {image.Width}x{image.Height}");
         return new VocSample(id, image, tags, mask);
+    }
+
+    /// <summary>
+    /// Checks, in parallel, that every image of the split decodes (<see cref="ImageCodec.Probe"/>: header and JPEG end
+    /// marker, not the pixels) and every annotation reads, and throws naming the first bad file in list order. A
+    /// training run calls it before it writes anything, so that a truncated JPEG stops it at once instead of when the
+    /// loader reaches it; for VOC's 10,582 train_aug images it takes about a second.
+    /// </summary>
+    public void CheckReadable(CancellationToken cancel = default)
+    {
+        var problems = new Exception?[Ids.Count];
+        Parallel.For(0, Ids.Count, new ParallelOptions { CancellationToken = cancel }, i =>
+        {
+            try
+            {
+                ImageCodec.Probe(ImagePath(Ids[i]));
+                ReadTags(Ids[i]);
+            }
+            catch (Exception e) when (e is InvalidDataFileException or FileNotFoundException)
+            {
+                problems[i] = e;
+            }
+        });
+        var found = problems.OfType<Exception>().ToList();
+        if (found.Count == 0) return;
+        var more = found.Count > 1 ? $" (and {found.Count - 1} more bad files in this split; 'puzzlecam check-data' lists them)" : "";
+        throw found[0] switch
+        {
+            InvalidDataFileException d => new InvalidDataFileException(d.FilePath, d.Message[(d.FilePath.Length + 2)..] + more, d),
+            var e => new FileNotFoundException(e.Message + more, ((FileNotFoundException)e).FileName, e),
+        };
     }
 
     /// <summary>

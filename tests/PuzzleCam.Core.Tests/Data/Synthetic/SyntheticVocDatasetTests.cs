@@ -270,14 +270,20 @@ public class SyntheticVocDatasetTests(TinySyntheticDataset tiny) : IClassFixture
     }
 
     [Theory]
-    [InlineData(0, 1, 64, 90, "Train")]
-    [InlineData(1, 0, 64, 90, "Val")]
-    [InlineData(1, 1, 16, 90, "Size")]
-    [InlineData(1, 1, 64, 0, "JpegQuality")]
-    public void BadOptionIsNamed(int train, int val, int size, int quality, string option)
+    [InlineData(0, 1, 64, "--train")]
+    [InlineData(1, 0, 64, "--val")]
+    [InlineData(1, 1, 16, "--size")]
+    public void BadFlagIsNamed(int train, int val, int size, string flag)
     {
-        var bad = new SyntheticOptions { Train = train, Val = val, Size = size, JpegQuality = quality };
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticVocDataset.Generate(Path.GetTempPath(), bad));
-        Assert.Equal(option, e.ParamName);
+        var bad = new SyntheticOptions { Train = train, Val = val, Size = size };
+        var e = Assert.Throws<BadInputException>(() => SyntheticVocDataset.Generate(Path.GetTempPath(), bad));
+        Assert.StartsWith(flag, e.Message);
+    }
+
+    [Fact]
+    public void BadJpegQualityIsAnArgumentError()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticVocDataset.Generate(Path.GetTempPath(), new SyntheticOptions { JpegQuality = 0 }));
+        Assert.Equal("JpegQuality", e.ParamName);
     }
 }

@@ -142,9 +142,9 @@ public class AugmentTests
     [InlineData("colorjitterrandaugment")]
     public void AugmentTyposAreRejectedNamingTheOption(string augment)
     {
-        var error = Assert.Throws<ArgumentException>(() => TransformPipeline.ForClassificationTraining(new AugmentationOptions { Augment = augment }));
+        var error = Assert.Throws<BadInputException>(() => TransformPipeline.ForClassificationTraining(new AugmentationOptions { Augment = augment }));
         Assert.Contains("--augment", error.Message);
-        Assert.Throws<ArgumentException>(() => new AugmentationOptions { Augment = augment }.Validate());
+        Assert.Throws<BadInputException>(() => new AugmentationOptions { Augment = augment }.Validate());
     }
 
     [Fact]
