@@ -156,7 +156,7 @@ public sealed class InputMendTests(TinyDataset data) : IClassFixture<TinyDataset
 
         var rerun = CliHarness.Run(args);
         Assert.True(rerun.ExitCode == 0, rerun.Error);
-        Assert.Contains("1 CAMs written", rerun.Output);
+        Assert.Contains(": 1 written", rerun.Output);
         Assert.False(File.Exists(dead));
         Assert.True(File.Exists(live));
         Assert.True(File.Exists(Path.Combine(folder, id + ".npz")));

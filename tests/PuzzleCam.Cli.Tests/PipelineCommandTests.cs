@@ -70,6 +70,6 @@ public class PipelineCommandTests
         var again = CliHarness.Run(args);
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Contains("reusing it", again.Output);
-        Assert.Contains(": 0 written, 8 already there", again.Output);
+        Assert.Contains(": 0 written, 2 already there", again.Output);
     }
 }
