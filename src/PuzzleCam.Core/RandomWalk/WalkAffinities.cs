@@ -3,46 +3,53 @@ using PuzzleCam.Affinity;
 namespace PuzzleCam.RandomWalk;
 
 /// <summary>
-/// The pair affinities of the random walk for an h×w edge map, computed as <c>propagate_to_edge</c> does: the edge
-/// map padded with 1.0 (radius columns left and right, radius rows below), a <see cref="PathIndex"/> over the padded
-/// map, and per pair one minus the largest edge probability on its path. Every pair with both ends inside the image
-/// has its whole path inside the image, so the padding value never reaches them.
+/// The pair affinities of the random walk for an h×w edge map: for every pixel and every search direction of the
+/// radius (a half-plane; the mirrored pairs are the same pairs), one minus the largest edge probability on the path
+/// between the two ends. The reference pads the edge map with 1.0 and runs a <see cref="PathIndex"/> over the padded
+/// map, then crops the padding away; a pair with both ends inside the image has its whole path inside the image, so
+/// only those pairs are computed here, with the same values.
 /// </summary>
 internal sealed class WalkAffinities
 {
+    private readonly float[] _values;
+
     public WalkAffinities(ReadOnlySpan<float> edge, int height, int width, int radius)
     {
         if (edge.Length != height * width) throw new ArgumentException($"the edge map has {edge.Length} values, expected {height}x{width}", nameof(edge));
         Height = height;
         Width = width;
-        Index = new PathIndex(radius, height + radius, width + 2 * radius);
-        int paddedWidth = width + 2 * radius;
-        var padded = new float[(height + radius) * paddedWidth];
-        Array.Fill(padded, 1f);
-        for (int r = 0; r < height; r++) edge.Slice(r * width, width).CopyTo(padded.AsSpan(r * paddedWidth + radius, width));
-        Padded = PathAffinities(padded, Index);
-        Directions = Index.Destinations.ToArray();
-        // Image column c is padded column c + radius, which is source-window column c + radius - RadiusFloor.
-        _columnShift = radius - Index.RadiusFloor;
+        Radius = radius;
+        var paths = PathIndex.SearchPaths(radius);
+        Directions = paths.Select(p => p[0]).ToArray();
+        int pixels = height * width;
+        _values = new float[Directions.Length * pixels];
+        for (int d = 0; d < paths.Count; d++)
+        {
+            var path = paths[d];
+            var (dy, dx) = path[0];
+            var plane = _values.AsSpan(d * pixels, pixels);
+            for (int r = 0; r < height; r++)
+            {
+                for (int c = 0; c < width; c++)
+                {
+                    if (!Inside(r + dy, c + dx)) continue;
+                    float max = float.NegativeInfinity;
+                    foreach (var (py, px) in path) max = Math.Max(max, edge[(r + py) * width + c + px]);
+                    plane[r * width + c] = 1f - max;
+                }
+            }
+        }
     }
-
-    private readonly int _columnShift;
 
     public int Height { get; }
     public int Width { get; }
+    public int Radius { get; }
 
-    /// <summary>The path index over the padded map (its directions are the walk's half-plane offsets).</summary>
-    public PathIndex Index { get; }
-
-    /// <summary>Affinities over the padded map's source window [directions, sources] (the reference's <c>sparse_aff</c>).</summary>
-    public float[] Padded { get; }
-
-    /// <summary>Offset (dy, dx) of each direction, in the order of <see cref="Padded"/>.</summary>
+    /// <summary>Offset (dy, dx) of each direction, in the reference's order (path groups by length).</summary>
     public (int Dy, int Dx)[] Directions { get; }
 
-    /// <summary>Affinity between image pixels (r, c) and (r + dy, c + dx) of direction <paramref name="direction"/>; both must lie in the image.</summary>
-    public float At(int direction, int r, int c) =>
-        Padded[direction * Index.SourceCount + (long)r * Index.CroppedWidth + c + _columnShift];
+    /// <summary>Affinity between pixels (r, c) and (r + dy, c + dx) of direction <paramref name="direction"/>; both must lie in the image.</summary>
+    public float At(int direction, int r, int c) => _values[(direction * Height + r) * Width + c];
 
     /// <summary>Whether pixel (r, c) lies in the image.</summary>
     public bool Inside(int r, int c) => r >= 0 && r < Height && c >= 0 && c < Width;
@@ -70,31 +77,5 @@ internal sealed class WalkAffinities
             }
         }
         return dense;
-    }
-
-    /// <summary>Per direction and source of <paramref name="index"/>: 1 − max of <paramref name="map"/> along the path (both ends included).</summary>
-    internal static float[] PathAffinities(ReadOnlySpan<float> map, PathIndex index)
-    {
-        long n = index.SourceCount;
-        var result = new float[index.DirectionCount * n];
-        var max = new float[n];
-        long row = 0;
-        foreach (var group in index.Groups)
-        {
-            var indices = group.Indices;
-            for (int d = 0; d < group.Directions.Count; d++, row++)
-            {
-                long start = (long)d * group.PathLength * n;
-                for (long s = 0; s < n; s++) max[s] = map[(int)indices[start + s]];
-                for (int p = 1; p < group.PathLength; p++)
-                {
-                    long offset = start + p * n;
-                    for (long s = 0; s < n; s++) max[s] = Math.Max(max[s], map[(int)indices[offset + s]]);
-                }
-                var target = result.AsSpan((int)(row * n), (int)n);
-                for (int s = 0; s < n; s++) target[s] = 1f - max[s];
-            }
-        }
-        return result;
     }
 }
