@@ -94,11 +94,12 @@ internal static class BenchCommands
         var width = Flags.Int("width", "synthetic image width", defaults.Width, 1, 8192);
         var height = Flags.Int("height", "synthetic image height", defaults.Height, 1, 8192);
         var classes = Flags.Int("classes", "CAM planes (20: every VOC class present)", defaults.Classes, 1, 254);
+        var threads = Flags.Int("threads", "1: the two CRFs in turn, sharing lattices; 2: side by side", defaults.Threads, 1, 2);
         var warmup = Flags.Int("warmup", "untimed runs first", defaults.Warmup, 0, 1000);
         var repeats = Flags.Int("repeats", "timed runs", defaults.Repeats, 1, 100000);
         var command = new Command("affinity-labels", "Stage 3 for one image: fg and bg threshold maps and their label CRFs (t=10) on synthetic CAMs.")
         {
-            image, width, height, classes, warmup, repeats,
+            image, width, height, classes, threads, warmup, repeats,
         };
         command.SetAction(r =>
         {
@@ -108,6 +109,7 @@ internal static class BenchCommands
                 Width = r.GetValue(width),
                 Height = r.GetValue(height),
                 Classes = r.GetValue(classes),
+                Threads = r.GetValue(threads),
                 Warmup = r.GetValue(warmup),
                 Repeats = r.GetValue(repeats),
             };

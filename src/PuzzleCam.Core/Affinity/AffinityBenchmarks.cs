@@ -42,6 +42,9 @@ public sealed record AffinityLabelBenchmarkOptions
     /// <summary>CAM planes (20 = every VOC class present, the most work an image can need).</summary>
     public int Classes { get; init; } = 20;
 
+    /// <summary>1: the two CRFs one after the other (sharing lattices); 2: side by side on two threads.</summary>
+    public int Threads { get; init; } = 1;
+
     public int Warmup { get; init; } = 1;
     public int Repeats { get; init; } = 5;
 
@@ -49,6 +52,7 @@ public sealed record AffinityLabelBenchmarkOptions
     {
         if (Width < 1 || Height < 1) throw new ArgumentException($"bad image size {Width}x{Height}", "--width");
         if (Classes < 1 || Classes > 254) throw new ArgumentException($"--classes must be in 1..254, got {Classes}", "--classes");
+        if (Threads is not (1 or 2)) throw new ArgumentException($"--threads must be 1 or 2, got {Threads}", "--threads");
         if (Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {Warmup}", "--warmup");
         if (Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {Repeats}", "--repeats");
     }
@@ -98,13 +102,14 @@ public static class AffinityBenchmarks
         var cams = SmoothCams(image.Width, image.Height, options.Classes, seed: 1);
         var keys = Enumerable.Range(0, options.Classes + 1).Select(k => (long)k).ToArray();
         var crf = new DenseCrf();
-        var timing = Timing.Measure(() => AffinityLabels.Compute(cams, keys, image, AffinityLabelOptions.Readme, crf), options.Warmup, options.Repeats);
+        var bgCrf = options.Threads == 2 ? new DenseCrf() : null;
+        var timing = Timing.Measure(() => AffinityLabels.Compute(cams, keys, image, AffinityLabelOptions.Readme, crf, bgCrf), options.Warmup, options.Repeats);
         return (timing, image.Width, image.Height);
     }
 
     /// <summary>The line <c>puzzlecam bench affinity-labels</c> prints.</summary>
     public static string Describe(AffinityLabelBenchmarkOptions options, (Timing Timing, int Width, int Height) result) =>
-        string.Create(CultureInfo.InvariantCulture, $"affinity labels {result.Width}x{result.Height}, {options.Classes} classes, 2 label CRFs t={AffinityLabels.CrfIterations}: {result.Timing}");
+        string.Create(CultureInfo.InvariantCulture, $"affinity labels {result.Width}x{result.Height}, {options.Classes} classes, 2 label CRFs t={AffinityLabels.CrfIterations} on {options.Threads} thread(s): {result.Timing}");
 
     /// <summary>The golden vectors' image formula: v = floor(128 + 127 sin(0.21x + 0.13y + 2c + 0.004xy)).</summary>
     internal static RgbImage SyntheticImage(int width, int height)

@@ -41,6 +41,8 @@ public sealed record AffinityLabelOptions
 /// Stage 3 for one image: the confident label map AffinityNet learns from. A strict map (CAM above the fg threshold,
 /// refined by the label CRF) gives the classes, a lenient one (the bg threshold, refined likewise) the background;
 /// where the strict map says background but the lenient one does not, the pixel is uncertain (255, ignored).
+/// The reference writes the map as a greyscale PNG; a palette PNG (<see cref="PalettePng"/>) holds the same bytes, and
+/// <see cref="PalettePng.Read(string)"/> returns the raw values of either kind, so stage 4 reads both exactly.
 /// </summary>
 public static class AffinityLabels
 {
@@ -51,18 +53,21 @@ public static class AffinityLabels
     public const int CrfIterations = 10;
 
     /// <summary>The confident map of a CAM file (its <c>hr_cam</c> and keys) and the RGB image it was computed on.</summary>
-    public static LabelMap Compute(CamFile cams, RgbImage image, AffinityLabelOptions options, DenseCrf? crf = null)
+    public static LabelMap Compute(CamFile cams, RgbImage image, AffinityLabelOptions options, DenseCrf? crf = null, DenseCrf? bgCrf = null)
     {
         ArgumentNullException.ThrowIfNull(cams);
         var highRes = cams.HighResCam ?? throw new ArgumentException($"the CAM file has no '{CamFile.HighResCamName}' array", nameof(cams));
-        return Compute(highRes, cams.Keys, image, options, crf);
+        return Compute(highRes, cams.Keys, image, options, crf, bgCrf);
     }
 
     /// <summary>
     /// The confident map (0 background, classes as named by <paramref name="keys"/>, 255 uncertain) from image-size
-    /// CAMs [K, H, W]. Pass a <see cref="DenseCrf"/> to reuse its buffers over many images (one per thread).
+    /// CAMs [K, H, W]. Pass a <see cref="DenseCrf"/> to reuse its buffers over many images (one per thread); with a
+    /// second one in <paramref name="bgCrf"/> the two CRFs run side by side on two threads (for the latency of one
+    /// image), otherwise one after the other on <paramref name="crf"/>, which then builds its lattices once.
     /// </summary>
-    public static LabelMap Compute(ClassMaps highResCam, IReadOnlyList<long> keys, RgbImage image, AffinityLabelOptions options, DenseCrf? crf = null)
+    public static LabelMap Compute(ClassMaps highResCam, IReadOnlyList<long> keys, RgbImage image, AffinityLabelOptions options, DenseCrf? crf = null,
+        DenseCrf? bgCrf = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -70,13 +75,26 @@ public static class AffinityLabels
         crf ??= new DenseCrf();
         int labelCount = highResCam.Classes + 1;
 
-        var fg = ThresholdLabels.Argmax(highResCam, (float)options.FgThreshold);
-        ThresholdLabels.Refine(fg, labelCount, image, CrfIterations, crf);
-        ThresholdLabels.MapThroughKeys(fg, keys);
-        // Same pixels and kernels as the fg CRF: the DenseCrf reuses its lattices.
-        var bg = ThresholdLabels.Argmax(highResCam, (float)options.BgThreshold);
-        ThresholdLabels.Refine(bg, labelCount, image, CrfIterations, crf);
-        ThresholdLabels.MapThroughKeys(bg, keys);
+        byte[] Confident(double threshold, DenseCrf engine)
+        {
+            var labels = ThresholdLabels.Argmax(highResCam, (float)threshold);
+            ThresholdLabels.Refine(labels, labelCount, image, CrfIterations, engine);
+            ThresholdLabels.MapThroughKeys(labels, keys);
+            return labels;
+        }
+
+        byte[] fg, bg;
+        if (bgCrf is null || ReferenceEquals(bgCrf, crf))
+        {
+            fg = Confident(options.FgThreshold, crf);
+            bg = Confident(options.BgThreshold, crf);
+        }
+        else
+        {
+            var bgTask = Task.Run(() => Confident(options.BgThreshold, bgCrf));
+            fg = Confident(options.FgThreshold, crf);
+            bg = bgTask.GetAwaiter().GetResult();
+        }
 
         for (int i = 0; i < fg.Length; i++)
         {

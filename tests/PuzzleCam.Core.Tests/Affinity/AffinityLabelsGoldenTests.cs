@@ -63,6 +63,7 @@ public class AffinityLabelsGoldenTests
 
         var file = new CamFile(keys, HighResCam: cams);
         Assert.Equal(map.Labels, AffinityLabels.Compute(file, image, AffinityLabelOptions.Readme, new DenseCrf()).Labels);
+        Assert.Equal(map.Labels, AffinityLabels.Compute(cams, keys, image, AffinityLabelOptions.Readme, new DenseCrf(), new DenseCrf()).Labels);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using PuzzleCam.Affinity;
 using PuzzleCam.Models;
 using PuzzleCam.RandomWalk;
 
@@ -28,6 +29,19 @@ public class RandomWalkTests
         var dense = RandomWalkPropagation.Propagate(cams, classes, h, w, edge, options with { Mode = RandomWalkMode.Dense });
         double scale = dense.Max(v => Math.Abs(v));
         for (int i = 0; i < dense.Length; i++) Assert.True(Math.Abs(sparse[i] - dense[i]) <= 1e-4 * scale, $"{i}: sparse {sparse[i]}, dense {dense[i]}");
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(10)]
+    public void SearchPathsAreThePathIndexsPathsInItsOrder(int radius)
+    {
+        var index = new PathIndex(radius, 2 * radius + 1, 2 * radius + 1);
+        var expected = index.Groups.SelectMany(g => g.Paths).ToList();
+        var actual = PathIndex.SearchPaths(radius);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i]);
+        Assert.Equal(index.Destinations, actual.Select(p => p[0]));
     }
 
     [Fact]
