@@ -1,8 +1,10 @@
 using System.CommandLine;
+using PuzzleCam.Affinity;
 using PuzzleCam.Benchmarks;
 using PuzzleCam.Cams;
 using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Models;
+using PuzzleCam.RandomWalk;
 
 namespace PuzzleCam.Cli.Commands;
 
@@ -15,6 +17,9 @@ internal static class BenchCommands
         bench.Add(TrainStep());
         bench.Add(Cam());
         bench.Add(Crf());
+        bench.Add(AffinityLabels());
+        bench.Add(AffinityStep());
+        bench.Add(RandomWalk());
         return bench;
     }
 
@@ -77,6 +82,109 @@ internal static class BenchCommands
                 Repeats = r.GetValue(repeats),
                 ReportMemoryEvery = r.GetValue(memory),
             }, output.WriteLine));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command AffinityLabels()
+    {
+        var defaults = new AffinityLabelBenchmarkOptions();
+        var image = Flags.Create<string?>("image", "a JPEG or PNG image (default: a synthetic image of --width x --height)");
+        var width = Flags.Int("width", "synthetic image width", defaults.Width, 1, 8192);
+        var height = Flags.Int("height", "synthetic image height", defaults.Height, 1, 8192);
+        var classes = Flags.Int("classes", "CAM planes (20: every VOC class present)", defaults.Classes, 1, 254);
+        var threads = Flags.Int("threads", "1: the two CRFs in turn, sharing lattices; 2: side by side", defaults.Threads, 1, 2);
+        var warmup = Flags.Int("warmup", "untimed runs first", defaults.Warmup, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed runs", defaults.Repeats, 1, 100000);
+        var command = new Command("affinity-labels", "Stage 3 for one image: fg and bg threshold maps and their label CRFs (t=10) on synthetic CAMs.")
+        {
+            image, width, height, classes, threads, warmup, repeats,
+        };
+        command.SetAction(r =>
+        {
+            var options = new AffinityLabelBenchmarkOptions
+            {
+                ImagePath = r.GetValue(image),
+                Width = r.GetValue(width),
+                Height = r.GetValue(height),
+                Classes = r.GetValue(classes),
+                Threads = r.GetValue(threads),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+            };
+            r.InvocationConfiguration.Output.WriteLine(AffinityBenchmarks.Describe(options, AffinityBenchmarks.Labels(options)));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command AffinityStep()
+    {
+        var defaults = new AffinityStepBenchmarkOptions();
+        var architecture = Flags.Architecture("backbone", defaults.Architecture);
+        var batchSize = Flags.Int("batch_size", "images per step", defaults.BatchSize, 1, 1024);
+        var imageSize = Flags.Int("image_size", "square crop side (a multiple of 16; the reference: 512)", defaults.ImageSize, 128, 4096);
+        var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
+        var command = new Command("affinity-step", "One AffinityNet training step (frozen backbone, edge layers trained) on random data.")
+        {
+            architecture, batchSize, imageSize, warmup, repeats,
+        };
+        command.SetAction(r =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
+            var options = new AffinityStepBenchmarkOptions
+            {
+                Architecture = r.GetValue(architecture)!,
+                BatchSize = r.GetValue(batchSize),
+                ImageSize = r.GetValue(imageSize),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+            };
+            output.WriteLine($"affinity training step: {options.Architecture}, {options.BatchSize}x3x{options.ImageSize}x{options.ImageSize}");
+            output.WriteLine(AffinityBenchmarks.TrainingStep(options));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command RandomWalk()
+    {
+        var defaults = new RandomWalkBenchmarkOptions();
+        var width = Flags.Int("width", "image width (the walk runs at a quarter of it)", defaults.Width, 1, 8192);
+        var height = Flags.Int("height", "image height", defaults.Height, 1, 8192);
+        var classes = Flags.Int("classes", "classes walked", defaults.Classes, 1, 254);
+        var mode = Flags.Choice("rw_mode", "sparse: stencil steps; dense: the reference's (hw)x(hw) matrix powers", "sparse", "sparse", "dense");
+        var beta = Flags.Int("beta", "affinity power", defaults.Walk.Beta, 1, 1000);
+        var expTimes = Flags.Int("exp_times", "the walk takes 2^exp_times steps", defaults.Walk.ExpTimes, 0, RandomWalkOptions.MaxExpTimes);
+        var architecture = Flags.Create<string?>("backbone", "also time the edge map (AffinityNet forward) with this backbone");
+        var warmup = Flags.Int("warmup", "untimed runs first", defaults.Warmup, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed runs", defaults.Repeats, 1, 100000);
+        var command = new Command("rw", "Stage 5 for one image: the random walk of synthetic CAMs over a synthetic edge map, and its upsampling.")
+        {
+            width, height, classes, mode, beta, expTimes, architecture, warmup, repeats,
+        };
+        command.SetAction(r =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
+            output.WriteLine(RandomWalkBenchmark.Run(new RandomWalkBenchmarkOptions
+            {
+                Width = r.GetValue(width),
+                Height = r.GetValue(height),
+                Classes = r.GetValue(classes),
+                Walk = new RandomWalkOptions
+                {
+                    Mode = r.GetValue(mode) == "dense" ? RandomWalkMode.Dense : RandomWalkMode.Sparse,
+                    Beta = r.GetValue(beta),
+                    ExpTimes = r.GetValue(expTimes),
+                },
+                Architecture = r.GetValue(architecture),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+            }));
             return CliApp.Ok;
         });
         return command;

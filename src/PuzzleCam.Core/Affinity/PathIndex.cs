@@ -65,6 +65,17 @@ public sealed class PathIndex
     /// <summary>Destination offset (dy, dx) per direction, in <see cref="DestinationIndices"/> order.</summary>
     public IEnumerable<(int Dy, int Dx)> Destinations => Groups.SelectMany(g => g.Paths.Select(p => p[0]));
 
+    /// <summary>
+    /// The path of every search direction for <paramref name="radius"/> (destination first, source (0, 0) last), in
+    /// the order of <see cref="DestinationIndices"/>: grouped by increasing path length. For work that needs the
+    /// offsets only, without building index tensors for a map.
+    /// </summary>
+    public static IReadOnlyList<(int Dy, int Dx)[]> SearchPaths(int radius)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(radius, 2, nameof(radius));
+        return SearchDirections(radius).Select(d => PathTo(d.Dy, d.Dx)).GroupBy(p => p.Length).OrderBy(g => g.Key).SelectMany(g => g).ToList();
+    }
+
     private long[] WindowIndices(int dy, int dx)
     {
         var indices = new long[SourceCount];

@@ -12,6 +12,8 @@ namespace PuzzleCam.Models;
 public sealed class AffinityNet : BackboneNetwork<Tensor>
 {
     private const long EdgeChannels = 32;
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar Half = 0.5.ToScalar();
 
     // Field names are the reference's module names: TorchSharp registers fields under their names.
     private readonly nn.Module<Tensor, Tensor> fc_edge1, fc_edge2, fc_edge3, fc_edge4, fc_edge5, fc_edge6;
@@ -126,29 +128,36 @@ public sealed class AffinityNet : BackboneNetwork<Tensor>
         {
             var indices = get_buffer(PathBufferName(g))!;
             var along = flat.index_select(-1, indices.view(-1)).view(flat.shape[0], indices.shape[0], indices.shape[1], indices.shape[2]);
-            parts[g] = 1 - along.amax([2]);
+            parts[g] = along.amax([2]).neg().add(One, One);
         }
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// The reference's <c>get_edge</c> for random-walk inference: <paramref name="images"/> is [image, its horizontal
-    /// flip] (2 x 3 x H x W, H and W at most <paramref name="imageSize"/>); both are zero-padded right and bottom to
-    /// imageSize, and the two edge maps (the flipped one flipped back) are averaged in logit space, then a sigmoid.
-    /// Returns [1, ceil(H/stride), ceil(W/stride)].
+    /// flip] (2 x 3 x H x W); both are zero-padded right and bottom to <paramref name="imageSize"/>², and the two edge
+    /// maps (the flipped one flipped back) are averaged in logit space, then a sigmoid. Returns
+    /// [1, ceil(H/stride), ceil(W/stride)]. The reference fails on a side longer than imageSize; here such a side is
+    /// padded to the next multiple of <see cref="EdgePadMultiple"/> instead, which keeps every backbone stride aligned
+    /// with the image, and leaves sides up to imageSize exactly as the reference pads them.
     /// </summary>
     public Tensor GetEdge(Tensor images, int imageSize = 512, int stride = 4)
     {
         if (images.dim() != 4 || images.shape[0] != 2)
             throw new ArgumentException($"expected [image, flipped image] as 2x3xHxW, got [{string.Join(", ", images.shape)}]", nameof(images));
         long height = images.shape[2], width = images.shape[3];
-        if (height > imageSize || width > imageSize)
-            throw new ArgumentException($"image {height}x{width} is larger than image_size {imageSize}", nameof(images));
         using var scope = NewDisposeScope();
-        var padded = nn.functional.pad(images, [0, imageSize - width, 0, imageSize - height]);
+        var padded = nn.functional.pad(images, [0, EdgeCanvasSide(width, imageSize) - width, 0, EdgeCanvasSide(height, imageSize) - height]);
         var edge = forward(padded).narrow(2, 0, (height - 1) / stride + 1).narrow(3, 0, (width - 1) / stride + 1);
-        return (edge[0] / 2 + edge[1].flip(-1) / 2).sigmoid().MoveToOuterDisposeScope();
+        return edge[0].add(edge[1].flip(-1), One).mul(Half).sigmoid().MoveToOuterDisposeScope();
     }
+
+    /// <summary>The backbone's output stride: a padded side that is a multiple of it keeps every feature map aligned with the image.</summary>
+    public const int EdgePadMultiple = 16;
+
+    /// <summary>The side <see cref="GetEdge"/> pads an image side of <paramref name="side"/> pixels to: imageSize, or the next multiple of 16 above it.</summary>
+    public static long EdgeCanvasSide(long side, int imageSize = 512) =>
+        Math.Max(imageSize, (side + EdgePadMultiple - 1) / EdgePadMultiple * EdgePadMultiple);
 
     private static string PathBufferName(int group) => $"path_indices_{group}";
 

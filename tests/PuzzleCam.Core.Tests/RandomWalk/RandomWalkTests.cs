@@ -1,0 +1,72 @@
+using PuzzleCam.Affinity;
+using PuzzleCam.Models;
+using PuzzleCam.RandomWalk;
+
+namespace PuzzleCam.Core.Tests.RandomWalk;
+
+public class RandomWalkTests
+{
+    private static (float[] Cams, float[] Edge) RandomInputs(int classes, int h, int w, int seed)
+    {
+        var rng = new Random(seed);
+        var cams = new float[classes * h * w];
+        for (int i = 0; i < cams.Length; i++) cams[i] = (float)rng.NextDouble();
+        var edge = new float[h * w];
+        for (int i = 0; i < edge.Length; i++) edge[i] = (float)Math.Pow(rng.NextDouble(), 3);
+        return (cams, edge);
+    }
+
+    [Theory]
+    [InlineData(3, 7, 9, 8)]
+    [InlineData(2, 12, 5, 4)]
+    [InlineData(1, 1, 1, 3)]
+    [InlineData(2, 6, 17, 0)]
+    public void SparseEqualsDense(int classes, int h, int w, int expTimes)
+    {
+        var (cams, edge) = RandomInputs(classes, h, w, h * 31 + w);
+        var options = new RandomWalkOptions { ExpTimes = expTimes, Beta = 3 };
+        var sparse = RandomWalkPropagation.Propagate(cams, classes, h, w, edge, options);
+        var dense = RandomWalkPropagation.Propagate(cams, classes, h, w, edge, options with { Mode = RandomWalkMode.Dense });
+        double scale = dense.Max(v => Math.Abs(v));
+        for (int i = 0; i < dense.Length; i++) Assert.True(Math.Abs(sparse[i] - dense[i]) <= 1e-4 * scale, $"{i}: sparse {sparse[i]}, dense {dense[i]}");
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(10)]
+    public void SearchPathsAreThePathIndexsPathsInItsOrder(int radius)
+    {
+        var index = new PathIndex(radius, 2 * radius + 1, 2 * radius + 1);
+        var expected = index.Groups.SelectMany(g => g.Paths).ToList();
+        var actual = PathIndex.SearchPaths(radius);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++) Assert.Equal(expected[i], actual[i]);
+        Assert.Equal(index.Destinations, actual.Select(p => p[0]));
+    }
+
+    [Fact]
+    public void NoClassesGiveNoMaps()
+    {
+        Assert.Empty(RandomWalkPropagation.Propagate([], 0, 3, 4, new float[12], new RandomWalkOptions()));
+        using var up = RandomWalkPropagation.UpsampleAndNormalize(TorchSharp.torch.zeros(0, 1, 3, 4), 10, 14);
+        Assert.Equal(new long[] { 0, 10, 14 }, up.shape);
+    }
+
+    [Theory]
+    [InlineData(0, 8, "--beta")]
+    [InlineData(10, -1, "--exp_times")]
+    [InlineData(10, 17, "--exp_times")]
+    public void OptionsNameTheBadFlag(int beta, int expTimes, string flag)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new RandomWalkOptions { Beta = beta, ExpTimes = expTimes }.Validate());
+        Assert.Equal(flag, error.ParamName);
+    }
+
+    [Theory]
+    [InlineData(375, 512)]
+    [InlineData(512, 512)]
+    [InlineData(513, 528)]
+    [InlineData(600, 608)]
+    public void EdgeCanvasIs512OrTheNextMultipleOf16(int side, int canvas) =>
+        Assert.Equal(canvas, AffinityNet.EdgeCanvasSide(side));
+}
