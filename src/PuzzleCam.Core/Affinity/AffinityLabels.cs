@@ -29,11 +29,11 @@ public sealed record AffinityLabelOptions
     public void Validate()
     {
         if (!(FgThreshold >= 0 && FgThreshold <= 1))
-            throw new ArgumentException($"--fg_threshold must be in [0, 1], got {FgThreshold}", "--fg_threshold");
+            throw new BadInputException($"--fg_threshold must be in [0, 1], got {FgThreshold}");
         if (!(BgThreshold >= 0 && BgThreshold <= 1))
-            throw new ArgumentException($"--bg_threshold must be in [0, 1], got {BgThreshold}", "--bg_threshold");
+            throw new BadInputException($"--bg_threshold must be in [0, 1], got {BgThreshold}");
         if (BgThreshold > FgThreshold)
-            throw new ArgumentException($"--bg_threshold ({BgThreshold}) must not exceed --fg_threshold ({FgThreshold})", "--bg_threshold");
+            throw new BadInputException($"--bg_threshold ({BgThreshold}) must not exceed --fg_threshold ({FgThreshold})");
     }
 }
 

@@ -20,8 +20,8 @@ public sealed record PseudoLabelOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the flag of the first bad value.</summary>
     public void Validate()
     {
-        if (!(Threshold >= 0 && Threshold <= 1)) throw new ArgumentException($"--threshold must be in [0, 1], got {Threshold}", "--threshold");
-        if (CrfIteration < 0) throw new ArgumentException($"--crf_iteration must be at least 0, got {CrfIteration}", "--crf_iteration");
+        if (!(Threshold >= 0 && Threshold <= 1)) throw new BadInputException($"--threshold must be in [0, 1], got {Threshold}");
+        if (CrfIteration < 0) throw new BadInputException($"--crf_iteration must be at least 0, got {CrfIteration}");
     }
 }
 

@@ -40,10 +40,10 @@ public sealed record RandomWalkOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the flag of the first bad value.</summary>
     public void Validate()
     {
-        if (Beta < 1) throw new ArgumentException($"--beta must be at least 1, got {Beta}", "--beta");
+        if (Beta < 1) throw new BadInputException($"--beta must be at least 1, got {Beta}");
         if (ExpTimes < 0 || ExpTimes > MaxExpTimes)
-            throw new ArgumentException($"--exp_times must be in 0..{MaxExpTimes}, got {ExpTimes}", "--exp_times");
+            throw new BadInputException($"--exp_times must be in 0..{MaxExpTimes}, got {ExpTimes}");
         if (Radius < 2) throw new ArgumentException($"the random-walk radius must be at least 2, got {Radius}", "--radius");
-        if (!Enum.IsDefined(Mode)) throw new ArgumentException($"--rw_mode must be sparse or dense, got {Mode}", "--rw_mode");
+        if (!Enum.IsDefined(Mode)) throw new BadInputException($"--rw_mode must be sparse or dense, got {Mode}");
     }
 }

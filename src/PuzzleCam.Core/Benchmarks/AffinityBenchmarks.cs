@@ -1,5 +1,5 @@
 using System.Globalization;
-using PuzzleCam.Benchmarks;
+using PuzzleCam.Affinity;
 using PuzzleCam.Cams;
 using PuzzleCam.Crf;
 using PuzzleCam.IO;
@@ -7,7 +7,7 @@ using PuzzleCam.Models;
 using PuzzleCam.Training;
 using static TorchSharp.torch;
 
-namespace PuzzleCam.Affinity;
+namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench affinity-step</c>: one stage-4 training step on random data.</summary>
 public sealed record AffinityStepBenchmarkOptions
@@ -23,10 +23,10 @@ public sealed record AffinityStepBenchmarkOptions
 
     internal void Validate()
     {
-        if (BatchSize < 1) throw new ArgumentException($"--batch_size must be at least 1, got {BatchSize}", "--batch_size");
-        if (ImageSize < 128 || ImageSize % 16 != 0) throw new ArgumentException($"--image_size must be a multiple of 16, at least 128, got {ImageSize}", "--image_size");
-        if (Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {Warmup}", "--warmup");
-        if (Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {Repeats}", "--repeats");
+        if (BatchSize < 1) throw new BadInputException($"--batch_size must be at least 1, got {BatchSize}");
+        if (ImageSize < 128 || ImageSize % 16 != 0) throw new BadInputException($"--image_size must be a multiple of 16, at least 128, got {ImageSize}");
+        if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
+        if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
     }
 }
 
@@ -51,10 +51,10 @@ public sealed record AffinityLabelBenchmarkOptions
     internal void Validate()
     {
         if (Width < 1 || Height < 1) throw new ArgumentException($"bad image size {Width}x{Height}", "--width");
-        if (Classes < 1 || Classes > 254) throw new ArgumentException($"--classes must be in 1..254, got {Classes}", "--classes");
-        if (Threads is not (1 or 2)) throw new ArgumentException($"--threads must be 1 or 2, got {Threads}", "--threads");
-        if (Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {Warmup}", "--warmup");
-        if (Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {Repeats}", "--repeats");
+        if (Classes < 1 || Classes > 254) throw new BadInputException($"--classes must be in 1..254, got {Classes}");
+        if (Threads is not (1 or 2)) throw new BadInputException($"--threads must be 1 or 2, got {Threads}");
+        if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
+        if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
     }
 }
 

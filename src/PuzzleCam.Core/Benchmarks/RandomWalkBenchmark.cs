@@ -1,11 +1,11 @@
 using System.Globalization;
 using PuzzleCam.Affinity;
-using PuzzleCam.Benchmarks;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
+using PuzzleCam.RandomWalk;
 using static TorchSharp.torch;
 
-namespace PuzzleCam.RandomWalk;
+namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench rw</c>: stage 5 for one image.</summary>
 public sealed record RandomWalkBenchmarkOptions
@@ -28,9 +28,9 @@ public sealed record RandomWalkBenchmarkOptions
     internal void Validate()
     {
         if (Width < 1 || Height < 1) throw new ArgumentException($"bad image size {Width}x{Height}", "--width");
-        if (Classes < 1 || Classes > 254) throw new ArgumentException($"--classes must be in 1..254, got {Classes}", "--classes");
-        if (Warmup < 0) throw new ArgumentException($"--warmup must be at least 0, got {Warmup}", "--warmup");
-        if (Repeats < 1) throw new ArgumentException($"--repeats must be at least 1, got {Repeats}", "--repeats");
+        if (Classes < 1 || Classes > 254) throw new BadInputException($"--classes must be in 1..254, got {Classes}");
+        if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
+        if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
         Walk.Validate();
     }
 }
