@@ -22,6 +22,10 @@ public static class Program
         TrainClassificationCommands.Baseline(),
         TrainClassificationCommands.WithPuzzle(),
         InferenceClassificationCommand.Create(),
+        AffinityCommands.MakeAffinityLabels(),
+        AffinityCommands.TrainAffinityNet(),
+        AffinityCommands.InferenceRw(),
+        AffinityCommands.MakePseudoLabels(),
         EvaluateCommand.Create(),
         BenchCommands.Create(),
     };

@@ -65,6 +65,10 @@ public class PipelineCommandTests
         Assert.Contains("== CAM mIoU: baseline vs Puzzle-CAM", result.Output);
         Assert.Matches(@"mIoU\s+\d+\.\d\d\s+\d+\.\d\d", result.Output);
         Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-puzzle.pth")));
+        Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-affinitynet.pth")));
+        Assert.Contains("== stage 6: pseudo labels", result.Output);
+        var rows = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(experiments, "reproduce.json"))).RootElement.GetProperty("rows");
+        Assert.Equal(["baseline_cam", "cam", "rw", "pseudo_labels"], rows.EnumerateArray().Select(r => r.GetProperty("stage").GetString()!).ToArray());
 
         // A second run finds every stage done and only reports.
         var again = CliHarness.Run(args);

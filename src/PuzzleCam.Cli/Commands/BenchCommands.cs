@@ -156,7 +156,7 @@ internal static class BenchCommands
         var width = Flags.Int("width", "image width (the walk runs at a quarter of it)", defaults.Width, 1, 8192);
         var height = Flags.Int("height", "image height", defaults.Height, 1, 8192);
         var classes = Flags.Int("classes", "classes walked", defaults.Classes, 1, 254);
-        var mode = Flags.Choice("rw_mode", "sparse: stencil steps; dense: the reference's (hw)x(hw) matrix powers", "sparse", "sparse", "dense");
+        var mode = Flags.Choice("propagation", "sparse: stencil steps; dense: the reference's (hw)x(hw) matrix powers", "sparse", "sparse", "dense");
         var beta = Flags.Int("beta", "affinity power", defaults.Walk.Beta, 1, 1000);
         var expTimes = Flags.Int("exp_times", "the walk takes 2^exp_times steps", defaults.Walk.ExpTimes, 0, RandomWalkOptions.MaxExpTimes);
         var architecture = Flags.Create<string?>("backbone", "also time the edge map (AffinityNet forward) with this backbone");

@@ -68,7 +68,7 @@ internal static class PipelineCommands
             "synthetic", "synthetic", "voc");
         var skipBad = Flags.Switch("skip_bad", "skip unreadable images with a report instead of stopping");
         var synthetic = new SyntheticFlags("data_seed");
-        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams (default: all)", () => "data,classification,cams,evaluate_cams");
+        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels (default: all)", () => "all");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
         var architecture = Flags.Create<string?>("architecture", "backbone of both classifiers; " + Both(o => o.Architecture));
         var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); required with --preset voc");
@@ -79,7 +79,7 @@ internal static class PipelineCommands
         var scales = StageFlags.Scales("CAM inference scales, each with its flip");
         var gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
         var experimentsDir = StageFlags.ExperimentsDir();
-        var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs; CAM mIoU side by side), resuming where an earlier run stopped.")
+        var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs) and print the mIoU of each stage, resuming where an earlier run stopped.")
         {
             dataDir, presetName, skipBad, stages, seed, architecture, pretrained, batchSize, imageSize, maxEpoch, lr, scales, gpus, experimentsDir,
         };
@@ -135,8 +135,12 @@ internal static class PipelineCommands
                 "classification" => PipelineStages.Classification,
                 "cams" => PipelineStages.Cams,
                 "evaluate_cams" => PipelineStages.EvaluateCams,
+                "affinity_labels" => PipelineStages.AffinityLabels,
+                "affinitynet" => PipelineStages.AffinityNet,
+                "rw" => PipelineStages.RandomWalk,
+                "pseudo_labels" => PipelineStages.PseudoLabels,
                 "all" => PipelineStages.All,
-                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, all)"),
+                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, all)"),
             };
         return stages;
     }

@@ -1,6 +1,8 @@
+using PuzzleCam.Affinity;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Models;
+using PuzzleCam.RandomWalk;
 
 namespace PuzzleCam.Pipeline;
 
@@ -22,7 +24,19 @@ public enum PipelineStages
     /// <summary>The CAM mIoU of both, with the threshold sweep, side by side.</summary>
     EvaluateCams = 8,
 
-    All = Data | Classification | Cams | EvaluateCams,
+    /// <summary>Stage 3: affinity labels of the Puzzle-CAM CAMs.</summary>
+    AffinityLabels = 16,
+
+    /// <summary>Stage 4: AffinityNet trained on them.</summary>
+    AffinityNet = 32,
+
+    /// <summary>Stage 5: the random walk of the Puzzle-CAM CAMs, and its mIoU over the random-walk threshold sweep.</summary>
+    RandomWalk = 64,
+
+    /// <summary>Stage 6: the pseudo labels, and their mIoU.</summary>
+    PseudoLabels = 128,
+
+    All = Data | Classification | Cams | EvaluateCams | AffinityLabels | AffinityNet | RandomWalk | PseudoLabels,
 }
 
 /// <summary>
@@ -45,7 +59,9 @@ public sealed record ReproduceOptions
         DataDir = dataDir,
         Synthetic = null,
         TagPrefix = "voc",
+        CamDomain = "train_aug",
         Classifier = VocClassifier with { DataDir = dataDir, Pretrained = pretrained },
+        AffinityNet = new AffinityNetTrainingOptions { Pretrained = pretrained },
     };
 
     /// <summary>Stage 1 as the reference README runs it.</summary>
@@ -95,8 +111,39 @@ public sealed record ReproduceOptions
     /// <summary>Stage 2: the scales of the multi-scale CAMs.</summary>
     public IReadOnlyList<double> Scales { get; init; } = Cams.CamInferenceOptions.DefaultScales;
 
-    /// <summary>Split whose CAMs are inferred and scored (the reference scores train CAMs: it is the split the pseudo masks are for).</summary>
+    /// <summary>
+    /// Split whose CAMs are inferred and refined into pseudo masks (the reference's README: train_aug; the synthetic
+    /// preset keeps to train, a quarter of the images, for time).
+    /// </summary>
     public string CamDomain { get; init; } = "train";
+
+    /// <summary>Split with masks on which CAMs, random walks and pseudo labels are scored (the reference: train).</summary>
+    public string EvalDomain { get; init; } = "train";
+
+    /// <summary>Stage 3's thresholds (the README's 0.40 and 0.10).</summary>
+    public AffinityLabelOptions AffinityThresholds { get; init; } = AffinityLabelOptions.Readme;
+
+    /// <summary>
+    /// Stage 4 (its tag, labels, data and backbone are set by the driver). The synthetic preset trains on 192-px crops
+    /// of images resized to 160-320 px, batch 8, 5 epochs, with the reference's lr 0.1.
+    /// </summary>
+    public AffinityNetTrainingOptions AffinityNet { get; init; } = SyntheticAffinityNet;
+
+    /// <summary>Stage 5: β, exp_times and the propagation.</summary>
+    public RandomWalkOptions Walk { get; init; } = new();
+
+    /// <summary>Stage 6: the README's threshold 0.35 and one CRF iteration.</summary>
+    public PseudoLabelOptions PseudoLabels { get; init; } = PseudoLabelOptions.Readme;
+
+    public static AffinityNetTrainingOptions SyntheticAffinityNet { get; } = new()
+    {
+        BatchSize = 8,
+        MaxEpoch = 5,
+        ImageSize = 192,
+        MinImageSize = 160,
+        MaxImageSize = 320,
+        NumWorkers = 2,
+    };
 
     /// <summary>Tag prefix of the two classifiers (<c>{prefix}-baseline</c>, <c>{prefix}-puzzle</c>).</summary>
     public string TagPrefix { get; init; } = "synthetic";

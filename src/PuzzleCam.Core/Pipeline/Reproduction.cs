@@ -1,9 +1,11 @@
+using PuzzleCam.Affinity;
 using PuzzleCam.Cams;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
 using PuzzleCam.Experiments;
+using PuzzleCam.RandomWalk;
 using PuzzleCam.Training;
 
 namespace PuzzleCam.Pipeline;
@@ -29,16 +31,26 @@ public static class Reproduction
                     ?? $"synthetic dataset in {Path.GetFullPath(options.DataDir)} is complete (seed {synthetic.Seed}, {synthetic.Train}+{synthetic.Val} images of {synthetic.Size} px); reusing it");
             }
             train = Scan(options, options.Classifier.Domain, reporter, cancel);
-            eval = Scan(options, options.CamDomain, reporter, cancel);
+            eval = Scan(options, options.EvalDomain, reporter, cancel);
         }
         var classifier = options.Classifier with { DataDir = options.DataDir };
         var baseline = RunClassifier(options, classifier with { Puzzle = false, Tag = options.TagPrefix + "-baseline" }, "baseline", reporter, cancel);
         var puzzle = RunClassifier(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, "Puzzle-CAM", reporter, cancel);
-        var result = new ReproduceResult(dataset, train, eval, baseline, puzzle);
+        var refinement = Refine(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, reporter, cancel);
+        var result = new ReproduceResult(dataset, train, eval, baseline, puzzle, refinement);
         if (result.CamComparison() is { Length: > 0 } table)
         {
             reporter.Stage("CAM mIoU: baseline vs Puzzle-CAM");
             reporter.Info(table);
+        }
+        var rows = result.Rows(options.EvalDomain);
+        if (rows.Count > 0)
+        {
+            reporter.Stage($"the pipeline's mIoU ({options.EvalDomain} split)");
+            reporter.Info(ReproduceResult.Table(rows));
+            var path = new ExperimentLayout(options.Classifier.ExperimentsDir).ReproduceReport;
+            ReproduceResult.WriteRows(path, rows);
+            reporter.Info($"written to {path}");
         }
         return result;
     }
@@ -78,18 +90,91 @@ public static class Reproduction
         if (stages.HasFlag(PipelineStages.EvaluateCams))
         {
             reporter.Stage($"evaluate the {name} CAMs");
-            var ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Ids;
-            var evaluation = new EvaluationOptions
-            {
-                PredictDir = camOptions.PredictionDir,
-                GtDir = Path.Combine(options.DataDir, "SegmentationClass"),
-                Ids = ids,
-                Mode = EvaluationMode.Scores,
-            };
-            score = new EvaluationRunner(evaluation).RunAndWrite(ExperimentLayout.Report(camOptions.PredictionDir), reporter.Progress("evaluate"), cancel);
-            reporter.Info(score.ToString());
+            score = Evaluate(options, camOptions.PredictionDir, EvaluationMode.Scores, reporter, cancel);
         }
         return new ClassifierRun(name, trained, cams, score);
+    }
+
+    /// <summary>Stages 3-6 on the Puzzle-CAM classifier's CAMs, each scored on the evaluation split.</summary>
+    private static RefinementRun? Refine(ReproduceOptions options, ClassifierTrainingOptions puzzle, IPipelineReporter reporter, CancellationToken cancel)
+    {
+        var stages = options.Stages;
+        const PipelineStages Refinement = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels;
+        if ((stages & Refinement) == 0) return null;
+        var cams = new CamInferenceOptions
+        {
+            DataDir = options.DataDir, Architecture = puzzle.Architecture, Mode = puzzle.Mode, Tag = puzzle.Tag, Domain = options.CamDomain,
+            Scales = options.Scales, ExperimentsDir = puzzle.ExperimentsDir,
+        };
+        var labels = new AffinityLabelStageOptions
+        {
+            ExperimentName = cams.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
+            Thresholds = options.AffinityThresholds,
+        };
+        var affinity = options.AffinityNet with
+        {
+            Architecture = puzzle.Architecture, Tag = options.TagPrefix + "-affinitynet", LabelName = labels.OutputName, Domain = options.CamDomain,
+            DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
+            Pretrained = options.AffinityNet.Pretrained ?? puzzle.Pretrained,
+        };
+        // A dataset smaller than the preset's batch (a quick check on a handful of images) still trains, on one batch an epoch.
+        int images = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;
+        if (affinity.BatchSize > images) affinity = affinity with { BatchSize = images };
+        var walk = new RandomWalkStageOptions
+        {
+            Architecture = affinity.Architecture, ModelName = affinity.Tag, CamDir = cams.ExperimentName, Domain = options.CamDomain,
+            DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Walk = options.Walk, Gpus = puzzle.Gpus,
+        };
+        var pseudo = new PseudoLabelStageOptions
+        {
+            ExperimentName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
+            Labels = options.PseudoLabels,
+        };
+
+        PerImageResult? labelled = null, walked = null, pseudoLabelled = null;
+        AffinityNetTrainingResult? trained = null;
+        EvaluationReport? walkScore = null, pseudoScore = null;
+        if (stages.HasFlag(PipelineStages.AffinityLabels))
+        {
+            reporter.Stage($"stage 3: affinity labels of the Puzzle-CAM CAMs ({labels.OutputName})");
+            labelled = AffinityLabelRunner.Run(labels, reporter.Progress("make-affinity-labels"), cancel);
+            reporter.Info(labelled.ToString());
+        }
+        if (stages.HasFlag(PipelineStages.AffinityNet))
+        {
+            reporter.Stage($"stage 4: train AffinityNet ({affinity.Tag})");
+            trained = AffinityNetTrainer.Run(affinity, echo: reporter.Info, cancel: cancel);
+        }
+        if (stages.HasFlag(PipelineStages.RandomWalk))
+        {
+            reporter.Stage($"stage 5: random walk ({walk.ExperimentName})");
+            walked = RandomWalkRunner.Run(walk, reporter.Progress("inference-rw"), cancel);
+            reporter.Info(walked.ToString());
+            walkScore = Evaluate(options, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
+        }
+        if (stages.HasFlag(PipelineStages.PseudoLabels))
+        {
+            reporter.Stage($"stage 6: pseudo labels ({pseudo.OutputName})");
+            pseudoLabelled = PseudoLabelRunner.Run(pseudo, reporter.Progress("make-pseudo-labels"), cancel);
+            reporter.Info(pseudoLabelled.ToString());
+            pseudoScore = Evaluate(options, pseudo.OutputDir, EvaluationMode.Png, reporter, cancel);
+        }
+        return new RefinementRun(labelled, trained, walked, walkScore, pseudoLabelled, pseudoScore);
+    }
+
+    /// <summary>Scores a prediction folder on the evaluation split and writes its report beside the predictions.</summary>
+    private static EvaluationReport Evaluate(ReproduceOptions options, string predictions, EvaluationMode mode, IPipelineReporter reporter, CancellationToken cancel)
+    {
+        var evaluation = new EvaluationOptions
+        {
+            PredictDir = predictions,
+            GtDir = EvaluationOptions.GtDirFromDataDir(options.DataDir),
+            Ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain)).Ids,
+            Mode = mode,
+        };
+        var score = new EvaluationRunner(evaluation).RunAndWrite(ExperimentLayout.Report(predictions), reporter.Progress("evaluate"), cancel);
+        reporter.Info(score.ToString());
+        return score;
     }
 
     private static VocScanReport Scan(ReproduceOptions options, string domain, IPipelineReporter reporter, CancellationToken cancel)

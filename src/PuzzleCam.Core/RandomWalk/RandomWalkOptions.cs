@@ -34,16 +34,16 @@ public sealed record RandomWalkOptions
     /// </summary>
     public int Radius { get; init; } = 5;
 
-    /// <summary><c>--rw_mode</c>: sparse (default, fast) or dense (the reference's matrix powers, for checking).</summary>
+    /// <summary><c>--propagation</c>: sparse (default, fast) or dense (the reference's matrix powers, for checking).</summary>
     public RandomWalkMode Mode { get; init; } = RandomWalkMode.Sparse;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the flag of the first bad value.</summary>
+    /// <summary>Throws <see cref="BadInputException"/> naming the flag of the first bad value.</summary>
     public void Validate()
     {
         if (Beta < 1) throw new BadInputException($"--beta must be at least 1, got {Beta}");
         if (ExpTimes < 0 || ExpTimes > MaxExpTimes)
             throw new BadInputException($"--exp_times must be in 0..{MaxExpTimes}, got {ExpTimes}");
         if (Radius < 2) throw new ArgumentException($"the random-walk radius must be at least 2, got {Radius}", "--radius");
-        if (!Enum.IsDefined(Mode)) throw new BadInputException($"--rw_mode must be sparse or dense, got {Mode}");
+        if (!Enum.IsDefined(Mode)) throw new BadInputException($"--propagation must be sparse or dense, got {Mode}");
     }
 }

@@ -1,0 +1,144 @@
+using System.Globalization;
+using PuzzleCam.Affinity;
+using PuzzleCam.Cams;
+using PuzzleCam.Data.Synthetic;
+using PuzzleCam.Data.Voc;
+using PuzzleCam.Experiments;
+using PuzzleCam.IO;
+using PuzzleCam.Models;
+using PuzzleCam.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PuzzleCam.RandomWalk;
+
+/// <summary>
+/// Stage 5 over a split (<c>inference_rw.py</c>): the CAMs of stage 2 walked over the edges of the stage-4 AffinityNet,
+/// one <c>.npz</c> (keys, rw) per image in <c>predictions/{model_name}@train@beta=10@exp_times=8@rw</c>. Defaults are
+/// the reference script's.
+/// </summary>
+public sealed record RandomWalkStageOptions
+{
+    /// <summary><c>--architecture</c>: the AffinityNet's backbone; must match the checkpoint.</summary>
+    public string Architecture { get; init; } = "resnet50";
+
+    /// <summary><c>--model_name</c>: the stage-4 tag, <c>models/{model_name}.pth</c>.</summary>
+    public string ModelName { get; init; } = "";
+
+    /// <summary><c>--cam_dir</c>: the CAM folder under predictions/ (stage 2's output).</summary>
+    public string CamDir { get; init; } = "";
+
+    public string Domain { get; init; } = "train";
+
+    public string DataDir { get; init; } = SyntheticVocDataset.DefaultRoot;
+
+    public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
+
+    /// <summary><c>--beta</c>, <c>--exp_times</c> and <c>--propagation</c>.</summary>
+    public RandomWalkOptions Walk { get; init; } = new();
+
+    /// <summary><c>--gpus</c>: the device of the edge network (the first of a list).</summary>
+    public string? Gpus { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ExperimentLayout Layout => new(ExperimentsDir);
+
+    /// <summary>The reference's name: <c>{model_name}@train@beta={beta}@exp_times={exp_times}@rw</c> (<c>@val</c> for a domain without "train").</summary>
+    public string ExperimentName => string.Create(CultureInfo.InvariantCulture,
+        $"{ModelName}@{(Domain.Contains("train", StringComparison.Ordinal) ? "train" : "val")}@beta={Walk.Beta}@exp_times={Walk.ExpTimes}@rw");
+
+    public string OutputDir => Layout.Predictions(ExperimentName);
+
+    public string CamFolder => Layout.Predictions(CamDir);
+
+    public string ModelPath => Layout.Model(ModelName);
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ModelName)) throw new BadInputException("--model_name is required: the tag of train-affinitynet");
+        if (string.IsNullOrWhiteSpace(CamDir)) throw new BadInputException("--cam_dir is required: the CAM folder of inference-classification");
+        if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
+        Backbones.Find(Architecture);
+        Walk.Validate();
+    }
+}
+
+/// <summary>Runs stage 5: the AffinityNet on its device, the walk on the CPU, the next image read meanwhile.</summary>
+public static class RandomWalkRunner
+{
+    public const string StageName = "inference-rw";
+
+    public static PerImageResult Run(RandomWalkStageOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        if (!File.Exists(options.ModelPath))
+            throw new FileNotFoundException($"{options.ModelPath}: AffinityNet checkpoint not found (train it with train-affinitynet --tag {options.ModelName})", options.ModelPath);
+        var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+        var cams = StageInputs.RequireFolder(options.CamFolder, "--cam_dir", CamInferenceRunner.StageName, dataset.Ids, CamFile.Extension);
+        var device = Devices.Parse(options.Gpus)[0];
+        var inputs = new Dictionary<string, string>(cams) { ["checkpoint"] = options.ModelPath };
+        var outputs = new PerImageOutputs
+        {
+            Stage = StageName,
+            Folder = options.OutputDir,
+            Extension = CamFile.Extension,
+            Ids = dataset.Ids,
+            Settings = new Dictionary<string, string>
+            {
+                ["architecture"] = options.Architecture,
+                ["cams"] = Path.GetFullPath(options.CamFolder),
+                ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
+                ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
+                ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
+                ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+            },
+            InputFiles = inputs,
+            RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain, ["device"] = device.ToString() },
+        };
+        return PerImageStage.RunWithPrefetch(outputs, () => new Work(options, device, dataset), progress, cancel);
+    }
+
+    private sealed class Work : IImageWork<(CamFile Cams, RgbImage Image)>, IDisposable
+    {
+        private readonly AffinityNet _model;
+        private readonly RandomWalkInference _walk;
+        private readonly RandomWalkStageOptions _options;
+        private readonly VocDataset _dataset;
+
+        public Work(RandomWalkStageOptions options, Device device, VocDataset dataset)
+        {
+            _options = options;
+            _dataset = dataset;
+            // The walk needs only the edges; the training path index's buffers are derived state of the checkpoint.
+            _model = AffinityNet.Create(options.Architecture, pathIndex: null);
+            try
+            {
+                _model.LoadCheckpoint(options.ModelPath);
+                _model.to(device);
+            }
+            catch
+            {
+                _model.Dispose();
+                throw;
+            }
+            _walk = new RandomWalkInference(_model, options.Walk, device);
+        }
+
+        public (CamFile Cams, RgbImage Image) Read(string id) =>
+            (StageInputs.ReadCams(_options.CamFolder, id, needCam: true), _dataset.ReadImage(id));
+
+        public void Process(string id, (CamFile Cams, RgbImage Image) input, string outputPath)
+        {
+            var (cams, image) = input;
+            int h = (image.Height - 1) / RandomWalkPropagation.Stride + 1, w = (image.Width - 1) / RandomWalkPropagation.Stride + 1;
+            if (cams.Cam!.Height != h || cams.Cam.Width != w)
+                throw new InvalidDataFileException(Path.Combine(_options.CamFolder, id + CamFile.Extension),
+                    $"'{CamFile.CamName}' is {cams.Cam.Height}x{cams.Cam.Width}, but the {image.Width}x{image.Height} image {_dataset.ImagePath(id)} needs {h}x{w}");
+            _walk.Run(image, cams).Write(outputPath);
+        }
+
+        public void Dispose() => _model.Dispose();
+    }
+}
