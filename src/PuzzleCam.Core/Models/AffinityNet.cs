@@ -1,4 +1,5 @@
 using PuzzleCam.Affinity;
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,6 +13,7 @@ namespace PuzzleCam.Models;
 public sealed class AffinityNet : BackboneNetwork<Tensor>
 {
     private const long EdgeChannels = 32;
+    private static readonly Scalar Two = 2;
 
     // Field names are the reference's module names: TorchSharp registers fields under their names.
     private readonly nn.Module<Tensor, Tensor> fc_edge1, fc_edge2, fc_edge3, fc_edge4, fc_edge5, fc_edge6;
@@ -126,7 +128,8 @@ public sealed class AffinityNet : BackboneNetwork<Tensor>
         {
             var indices = get_buffer(PathBufferName(g))!;
             var along = flat.index_select(-1, indices.view(-1)).view(flat.shape[0], indices.shape[0], indices.shape[1], indices.shape[2]);
-            parts[g] = 1 - along.amax([2]);
+            // 1 - max as TorchSharp's operator computes it (negate, add 1), with Scalars that outlive the call.
+            parts[g] = along.amax([2]).negative().add(Scalars.One, Scalars.One);
         }
         return cat(parts, 1).MoveToOuterDisposeScope();
     }
@@ -147,7 +150,7 @@ public sealed class AffinityNet : BackboneNetwork<Tensor>
         using var scope = NewDisposeScope();
         var padded = nn.functional.pad(images, [0, imageSize - width, 0, imageSize - height]);
         var edge = forward(padded).narrow(2, 0, (height - 1) / stride + 1).narrow(3, 0, (width - 1) / stride + 1);
-        return (edge[0] / 2 + edge[1].flip(-1) / 2).sigmoid().MoveToOuterDisposeScope();
+        return (edge[0] / Two).add(edge[1].flip(-1) / Two, Scalars.One).sigmoid().MoveToOuterDisposeScope();
     }
 
     private static string PathBufferName(int group) => $"path_indices_{group}";
