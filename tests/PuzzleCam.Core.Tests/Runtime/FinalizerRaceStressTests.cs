@@ -27,10 +27,10 @@ public class FinalizerRaceStressTests
             Mode = NormMode.Normal,
             Puzzle = true,
             Warmup = 0,
-            Repeats = 40,
+            Repeats = 10,
         });
         pressure.Dispose();
-        Assert.Equal(40, timing.Seconds.Count);
+        Assert.Equal(10, timing.Seconds.Count);
         Assert.True(pressure.Collections > 10, $"only {pressure.Collections} collections ran alongside");
     }
 
@@ -42,8 +42,8 @@ public class FinalizerRaceStressTests
         var inputs = cams.Prepare(new RgbImage(96, 64));
         var tags = Enumerable.Repeat(1f, 20).ToArray();
         using var pressure = new GcPressure();
-        for (int i = 0; i < 40; i++)
-            Assert.Equal(21, cams.Compute(inputs, tags).Keys.Count);
+        for (int i = 0; i < 15; i++)
+            Assert.Equal(21, cams.Compute(inputs, tags).Keys.Length);
         pressure.Dispose();
         Assert.True(pressure.Collections > 10, $"only {pressure.Collections} collections ran alongside");
     }
