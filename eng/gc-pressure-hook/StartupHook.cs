@@ -6,7 +6,7 @@ using System.Threading;
 /// temporary (a Scalar or a Tensor) that is unreachable while libtorch still reads its native pointer gets finalized
 /// in that window. Without it such a race shows up after hours; with it, within a minute.
 /// </summary>
-internal static class StartupHook
+public static class StartupHook
 {
     public static void Initialize()
     {
