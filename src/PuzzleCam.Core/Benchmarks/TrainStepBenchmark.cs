@@ -41,7 +41,8 @@ public static class TrainStepBenchmark
         using var model = Classifier.Create(options.Architecture, options.Mode);
         model.to(device);
         var images = randn(options.BatchSize, 3, options.ImageSize, options.ImageSize, device: device).DetachFromDisposeScope();
-        var labels = (rand(options.BatchSize, 20, device: device) < 0.15).to(float32).DetachFromDisposeScope();
+        using var labelRate = 0.15.ToScalar();
+        var labels = (rand(options.BatchSize, 20, device: device) < labelRate).to(float32).DetachFromDisposeScope();
         using var optimizer = new PolyOptimizer([new ParameterGroup(model.parameters().ToList(), 1e-3, 1e-4)], 1e-4, maxStep: 1_000_000);
         var losses = new PuzzleLossOptions { Alpha = 4 };
         if (options.ForwardOnly) model.eval(); else model.train();

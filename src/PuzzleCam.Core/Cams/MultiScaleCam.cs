@@ -3,6 +3,7 @@ using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,6 +33,7 @@ public sealed class MultiScaleCam
 {
     /// <summary>The reference's divisor guard of the max normalisation.</summary>
     public const double MaxEpsilon = 1e-5;
+    private static readonly Scalar MaxEpsilonScalar = MaxEpsilon;
 
     private static readonly Normalize Normalizer = new();
 
@@ -105,7 +107,7 @@ public sealed class MultiScaleCam
             var image = TensorCollate.Images([scaled.Normalized]).to(Device);
             var batch = cat([image, image.flip(-1)], 0);
             var features = _model.forward(batch).Features;
-            var cam = nn.functional.relu(features[0]) + nn.functional.relu(features[1]).flip(-1);
+            var cam = nn.functional.relu(features[0]).add(nn.functional.relu(features[1]).flip(-1), Scalars.One);
             inspect?.Invoke(new CamScaleStep(scaled, batch, features, cam));
             // Resizing works plane by plane, so dropping the absent classes first changes no value and saves the work.
             var kept = cam.index_select(0, classes).unsqueeze(0);
@@ -120,7 +122,7 @@ public sealed class MultiScaleCam
     private static Tensor Resize(Tensor maps, int height, int width) =>
         nn.functional.interpolate(maps, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false)[0];
 
-    private static Tensor NormalizeByMax(Tensor maps) => maps / (maps.amax([1, 2], keepdim: true) + MaxEpsilon);
+    private static Tensor NormalizeByMax(Tensor maps) => maps / maps.amax([1, 2], keepdim: true).add(MaxEpsilonScalar, Scalars.One);
 
     private static ClassMaps ToMaps(Tensor maps)
     {

@@ -159,14 +159,15 @@ public static class ClassifierTrainer
             // Each replica's loss is a mean over its share of the batch; weighting by that share makes the sum of the
             // replicas' gradients the gradient of the mean over the whole batch.
             double share = x.shape[0] / batch;
+            using var shareScalar = share.ToScalar();
             if (!options.Puzzle)
             {
                 var loss = PuzzleStep.Baseline(model, x, y);
                 double value = loss.item<float>() * share;
-                return (loss * share, [value, value, 0, 0, 0]);
+                return (loss * shareScalar, [value, value, 0, 0, 0]);
             }
             var t = PuzzleStep.Run(model, x, y, options.NumPieces, options.Losses, alpha).Terms;
-            return (t.Total * share,
+            return (t.Total * shareScalar,
             [
                 t.Total.item<float>() * share, t.ClassLoss.item<float>() * share, t.PuzzleClassLoss.item<float>() * share,
                 t.ReconstructionLoss.item<float>() * share, t.ConfidenceLoss.item<float>() * share,

@@ -1,3 +1,5 @@
+using PuzzleCam.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PuzzleCam.Classification;
@@ -74,6 +76,8 @@ public sealed record PuzzleLossTerms(Tensor Total, Tensor ClassLoss, Tensor Puzz
 /// <summary>The Puzzle-CAM objective: classification, puzzle classification, reconstruction and entropy terms.</summary>
 public static class PuzzleLosses
 {
+    private static readonly Scalar Epsilon = 1e-5;
+
     /// <summary>MultiLabelSoftMarginLoss per sample, averaged over the batch.</summary>
     public static Tensor ClassificationLoss(Tensor logits, Tensor labels) => ClassificationLossPerSample(logits, labels).mean();
 
@@ -81,7 +85,10 @@ public static class PuzzleLosses
     public static Tensor ClassificationLossPerSample(Tensor logits, Tensor labels)
     {
         using var scope = NewDisposeScope();
-        var loss = -(labels * nn.functional.logsigmoid(logits) + (1 - labels) * nn.functional.logsigmoid(-logits));
+        var positive = labels * nn.functional.logsigmoid(logits);
+        // 1 - y as TorchSharp's operator computes it (negate, add 1), with Scalars that outlive the call.
+        var negative = labels.negative().add(Scalars.One, Scalars.One) * nn.functional.logsigmoid(-logits);
+        var loss = -positive.add(negative, Scalars.One);
         return loss.mean([1L]).MoveToOuterDisposeScope();
     }
 
@@ -105,8 +112,9 @@ public static class PuzzleLosses
         // Per image: the mean over the H x W maps of its present classes only.
         var perClass = d.mean([2L, 3L]);
         var present = labels.sum(1);
-        var perImage = (perClass * labels).sum(1) / present.clamp_min(1);
-        return perImage.sum() / d.shape[0];
+        var perImage = (perClass * labels).sum(1) / present.clamp_min(Scalars.One);
+        using var batch = d.shape[0].ToScalar();
+        return perImage.sum() / batch;
     }
 
     /// <summary>Mean over tiles of -sum_c v log(v + 1e-5), v = sigmoid(logits).</summary>
@@ -114,7 +122,7 @@ public static class PuzzleLosses
     {
         using var scope = NewDisposeScope();
         var v = logits.sigmoid();
-        return (-(v * (v + 1e-5).log()).sum(1)).mean().MoveToOuterDisposeScope();
+        return (-(v * v.add(Epsilon, Scalars.One).log()).sum(1)).mean().MoveToOuterDisposeScope();
     }
 
     /// <summary>All terms and the total for one step. <paramref name="features"/> and <paramref name="reFeatures"/> are raw [B, 20, h, w].</summary>
@@ -130,7 +138,8 @@ public static class PuzzleLosses
         var pcl = options.PuzzleClassLoss ? ClassificationLoss(ClassActivationMaps.GlobalAveragePool(reFeatures), labels) : zero;
         var re = options.ReconstructionLoss ? ReconstructionLoss(features, reFeatures, labels, options.Distance, options.Selection) : zero;
         var conf = options.ConfidenceLoss ? ShannonEntropyLoss(tiledLogits) : zero;
-        var total = cl + pcl + alpha * re + conf;
+        using var reconstructionWeight = alpha.ToScalar();
+        var total = cl.add(pcl, Scalars.One).add(re * reconstructionWeight, Scalars.One).add(conf, Scalars.One);
         return new PuzzleLossTerms(total, cl, pcl, re, conf, alpha);
     }
 }

@@ -1,4 +1,5 @@
 using PuzzleCam.Affinity;
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

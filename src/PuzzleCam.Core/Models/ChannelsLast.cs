@@ -24,6 +24,8 @@ public static class ChannelsLast
     /// </summary>
     public static void ConvertWeights(nn.Module module)
     {
+        // Holds the relaid copies until set_ returns: unheld, a GC could free one while libtorch reads it.
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         foreach (var p in module.parameters())
             if (p.device_type == DeviceType.CPU && p.dim() == 4 && !IsChannelsLast(p))

@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public static class Normalization
     public static NormFactory BatchNorm(NormMode mode) => mode switch
     {
         NormMode.Fix => c => new FixedBatchNorm2d(c),
-        _ => c => nn.BatchNorm2d(c),
+        _ => c => new BatchNorm2d(c),
     };
 
     /// <summary>GroupNorm with <paramref name="groups"/> groups, scale one and shift zero.</summary>
@@ -53,10 +54,37 @@ public static class Normalization
         var norm = nn.GroupNorm(groups, channels);
         using (no_grad())
         {
-            norm.weight!.fill_(1.0);
+            norm.weight!.fill_(Scalars.One);
             norm.bias!.zero_();
         }
         return norm;
+    }
+}
+
+/// <summary>
+/// PyTorch's BatchNorm2d (eps 1e-5, momentum 0.1). TorchSharp's own counts batches with
+/// <c>num_batches_tracked.add_(1)</c>, whose temporary Scalar a GC can free while libtorch reads it (see
+/// <see cref="Scalars"/>); this one counts with a held Scalar and otherwise normalises exactly as TorchSharp's does.
+/// </summary>
+public sealed class BatchNorm2d : BatchNorm
+{
+    private const double Momentum = 0.1;
+
+    public BatchNorm2d(long numFeatures)
+        : base(numFeatures, eps: 1e-5, momentum: Momentum, affine: true, track_running_stats: true, device: null, dtype: null, name: nameof(BatchNorm2d))
+    {
+    }
+
+    protected override void ValidateInputDimensions(Tensor input)
+    {
+        if (input.ndim != 4) throw new ArgumentException($"expected 4D input (got {input.ndim}D input)", nameof(input));
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        ValidateInputDimensions(input);
+        if (training) num_batches_tracked!.add_(Scalars.One, Scalars.One);
+        return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, Momentum, eps);
     }
 }
 

@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,6 +47,6 @@ public sealed class ResNeStBottleneck : nn.Module<Tensor, Tensor>
         if (avd_layer is not null) y = avd_layer.forward(y);
         y = bn3.forward(conv3.forward(y));
         var residual = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y.add_(residual), inplace: true).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add_(residual, Scalars.One), inplace: true).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,6 @@ public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
         var y = nn.functional.relu(bn1.forward(conv1.forward(x)), inplace: true);
         y = bn2.forward(conv2.forward(y));
         var residual = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y.add_(residual), inplace: true).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add_(residual, Scalars.One), inplace: true).MoveToOuterDisposeScope();
     }
 }

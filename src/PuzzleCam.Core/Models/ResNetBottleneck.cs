@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,6 +36,6 @@ public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
         y = nn.functional.relu(bn2.forward(conv2.forward(y)), inplace: true);
         y = bn3.forward(conv3.forward(y));
         var residual = downsample is null ? x : downsample.forward(x);
-        return nn.functional.relu(y.add_(residual), inplace: true).MoveToOuterDisposeScope();
+        return nn.functional.relu(y.add_(residual, Scalars.One), inplace: true).MoveToOuterDisposeScope();
     }
 }

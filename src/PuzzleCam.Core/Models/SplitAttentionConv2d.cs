@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,14 +47,14 @@ public sealed class SplitAttentionConv2d : nn.Module<Tensor, Tensor>
         var attention = fc2.forward(gate).view(batch, 1, _radix, -1).transpose(1, 2).softmax(1).reshape(batch, -1, 1, 1);
         var weights = attention.split(_channels, dim: 1);
         var output = weights[0] * splits[0];
-        for (int r = 1; r < _radix; r++) output = output + weights[r] * splits[r];
+        for (int r = 1; r < _radix; r++) output = output.add(weights[r] * splits[r], Scalars.One);
         return output.MoveToOuterDisposeScope();
     }
 
     private static Tensor Sum(Tensor[] parts)
     {
         var total = parts[0];
-        for (int i = 1; i < parts.Length; i++) total = total + parts[i];
+        for (int i = 1; i < parts.Length; i++) total = total.add(parts[i], Scalars.One);
         return total;
     }
 }

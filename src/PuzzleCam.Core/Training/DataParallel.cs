@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -96,7 +97,7 @@ public sealed class DataParallel<TModule> : IDisposable where TModule : nn.Modul
                 var g = _parameters[r][i].grad;
                 if (g is null) continue;
                 var onMaster = g.to(Devices[0]);
-                if (master[i].grad is { } mg) mg.add_(onMaster);
+                if (master[i].grad is { } mg) mg.add_(onMaster, Scalars.One);
                 else master[i].grad = onMaster.clone().DetachFromDisposeScope();
             }
     }

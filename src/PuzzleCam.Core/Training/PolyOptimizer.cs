@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -74,21 +75,26 @@ public sealed class PolyOptimizer : IDisposable
         using (no_grad())
         {
             foreach (var g in _groups)
+            {
+                using var weightDecay = g.WeightDecay.ToScalar();
+                using var momentum = Momentum.ToScalar();
+                using var negativeLearningRate = (-g.LearningRate).ToScalar();
                 for (int i = 0; i < g.Parameters.Length; i++)
                 {
                     var p = g.Parameters[i];
                     if (p.grad is not { } grad) continue;
-                    var d = g.WeightDecay != 0 ? grad.add(p, alpha: g.WeightDecay) : grad;
+                    var d = g.WeightDecay != 0 ? grad.add(p, weightDecay) : grad;
                     if (Momentum != 0)
                     {
                         if (g.MomentumBuffers[i] is not { } buffer)
                             g.MomentumBuffers[i] = buffer = d.detach().clone().DetachFromDisposeScope();
                         else
-                            buffer.mul_(Momentum).add_(d);
-                        d = Nesterov ? d.add(buffer, alpha: Momentum) : buffer;
+                            buffer.mul_(momentum).add_(d, Scalars.One);
+                        d = Nesterov ? d.add(buffer, momentum) : buffer;
                     }
-                    p.add_(d, alpha: -g.LearningRate);
+                    p.add_(d, negativeLearningRate);
                 }
+            }
         }
         GlobalStep++;
     }

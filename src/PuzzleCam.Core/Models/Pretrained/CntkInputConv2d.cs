@@ -1,3 +1,4 @@
+using PuzzleCam.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -64,7 +65,7 @@ internal sealed class CntkInputConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = torch.addcmul(get_buffer("shift")!, x, get_buffer("scale")!, 1);
+        var y = torch.addcmul(get_buffer("shift")!, x, get_buffer("scale")!, Scalars.One);
         if (_subtractsImage)
         {
             var mean = get_buffer("mean_image")!;
