@@ -175,20 +175,14 @@ public static class AffinityNetTrainer
         }, batch => (TensorCollate.Images(batch.Select(s => s.Image).ToList()), batch.Select(s => s.Pairs).ToList()),
             new BatchLoaderOptions { BatchSize = options.BatchSize, Workers = options.NumWorkers, Seed = (ulong)options.Seed, Shuffle = true, DropLast = true });
 
-        var sums = new double[TermNames.Length];
-        int counted = 0;
+        var averages = new TermAverages(TermNames);
         double last = double.NaN;
         long iteration = start;
         using (var batches = loader.Endless(start, cancel).GetEnumerator())
         {
             while (iteration < stopIteration)
             {
-                if (cancel.IsCancellationRequested)
-                {
-                    log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
-                    run.Save(model, optimizer, iteration);
-                    cancel.ThrowIfCancellationRequested();
-                }
+                run.StopIfCancelled(log, model, optimizer, iteration, cancel);
                 using (NewDisposeScope())
                 {
                     batches.MoveNext();
@@ -197,12 +191,8 @@ public static class AffinityNetTrainer
                     var losses = step.Run(images.to(device), masks);
                     if (!float.IsFinite(losses.Loss))
                         throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {losses.Loss}; lower --lr (now {options.LearningRate}) or check the labels in {labelDir}");
-                    sums[0] += losses.Loss;
-                    sums[1] += losses.BackgroundLoss;
-                    sums[2] += losses.ForegroundLoss;
-                    sums[3] += losses.NegativeLoss;
+                    averages.Add([losses.Loss, losses.BackgroundLoss, losses.ForegroundLoss, losses.NegativeLoss]);
                     last = losses.Loss;
-                    counted++;
                 }
                 iteration++;
                 NativeAllocator.Release();
@@ -210,13 +200,9 @@ public static class AffinityNetTrainer
                 if (iteration % logEvery == 0 || iteration == stopIteration)
                 {
                     var values = new Dictionary<string, double> { ["iteration"] = iteration, ["learning_rate"] = optimizer.LearningRate };
-                    for (int t = 0; t < TermNames.Length; t++) values[TermNames[t]] = sums[t] / counted;
+                    averages.Flush(values);
                     values["time"] = clock.Elapsed.TotalSeconds;
-                    log.Add("train", values);
-                    log.Line($"[i] {TrainingLog.Format(values)}");
-                    progress?.Report(new TrainingRecord(iteration, "train", values));
-                    Array.Clear(sums);
-                    counted = 0;
+                    log.Record("train", values, progress);
                 }
                 if (iteration % itersPerEpoch == 0 || iteration == stopIteration)
                 {

@@ -82,8 +82,7 @@ public static class ClassifierTrainer
             new BatchLoaderOptions { BatchSize = options.BatchSize, Workers = options.NumWorkers, Seed = (ulong)options.Seed, Shuffle = true, DropLast = true });
         var validation = new CamValidation(evaluation, options.ImageSize, options.BatchSize);
 
-        var sums = new double[TermNames.Length];
-        int counted = 0;
+        var averages = new TermAverages(TermNames);
         model.train();
         for (int r = 1; r < devices.Count; r++) parallel.Replica(r).train();
         long iteration = start;
@@ -91,13 +90,7 @@ public static class ClassifierTrainer
         {
             while (iteration < stopIteration)
             {
-                if (cancel.IsCancellationRequested)
-                {
-                    // Logged before the save, so that the cut-back of a resumed log keeps this line.
-                    log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
-                    run.Save(model, optimizer, iteration);
-                    cancel.ThrowIfCancellationRequested();
-                }
+                run.StopIfCancelled(log, model, optimizer, iteration, cancel);
                 double alpha = options.Losses.AlphaAt(iteration, maxIteration);
                 using (var scope = NewDisposeScope())
                 {
@@ -106,8 +99,7 @@ public static class ClassifierTrainer
                     var terms = Step(options, parallel, optimizer, images, labels, alpha);
                     if (!double.IsFinite(terms[0]))
                         throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {terms[0]}; lower --lr (now {options.LearningRate}) or check the data");
-                    for (int t = 0; t < sums.Length; t++) sums[t] += terms[t];
-                    counted++;
+                    averages.Add(terms);
                 }
                 iteration++;
                 NativeAllocator.Release();
@@ -115,13 +107,9 @@ public static class ClassifierTrainer
                 if (iteration % logEvery == 0 || iteration == stopIteration)
                 {
                     var values = new Dictionary<string, double> { ["iteration"] = iteration, ["learning_rate"] = optimizer.LearningRate, ["alpha"] = alpha };
-                    for (int t = 0; t < TermNames.Length; t++) values[TermNames[t]] = sums[t] / counted;
+                    averages.Flush(values);
                     values["time"] = clock.Elapsed.TotalSeconds;
-                    log.Add("train", values);
-                    log.Line($"[i] {TrainingLog.Format(values)}");
-                    progress?.Report(new TrainingRecord(iteration, "train", values));
-                    Array.Clear(sums);
-                    counted = 0;
+                    log.Record("train", values, progress);
                 }
 
                 if (iteration % evalEvery == 0 || iteration == stopIteration)
@@ -133,9 +121,7 @@ public static class ClassifierTrainer
                         ["iteration"] = iteration, ["threshold"] = score.Threshold, ["train_mIoU"] = score.Miou, ["best_train_mIoU"] = run.BestMiou,
                         ["time"] = clock.Elapsed.TotalSeconds,
                     };
-                    log.Add("validation", values);
-                    log.Line($"[i] {TrainingLog.Format(values)}");
-                    progress?.Report(new TrainingRecord(iteration, "validation", values));
+                    log.Record("validation", values, progress);
                     run.Save(model, optimizer, iteration);
                 }
             }

@@ -95,6 +95,18 @@ public sealed class TrainingRun
     public void SaveModel(IReferenceCheckpoint model) => model.SaveCheckpoint(ModelPath);
 
     /// <summary>
+    /// When <paramref name="cancel"/> is set: logs where the run stopped, saves the resume state there, and throws.
+    /// The line goes to the log before the save, so that a resumed log, cut back to the saved length, keeps it.
+    /// </summary>
+    public void StopIfCancelled(TrainingLog log, IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, CancellationToken cancel)
+    {
+        if (!cancel.IsCancellationRequested) return;
+        log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
+        Save(model, optimizer, iteration);
+        cancel.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
     /// Saves what a resume at <paramref name="iteration"/> needs. Weights and optimizer go to files named by their
     /// iteration, the state file that names that iteration is replaced last, and only then are older files removed:
     /// whenever the process dies, the state file and the files it names belong together.

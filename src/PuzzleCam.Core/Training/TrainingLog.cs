@@ -67,6 +67,14 @@ public sealed class TrainingLog
         AtomicFile.WriteAllText(_jsonPath, _data.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>Adds an entry, prints it, and reports it to <paramref name="progress"/> (a live chart): what every trainer does at a log point.</summary>
+    public void Record(string section, IReadOnlyDictionary<string, double> values, IProgress<TrainingRecord>? progress)
+    {
+        Add(section, values);
+        Line($"[i] {Format(values)}");
+        progress?.Report(new TrainingRecord((long)values["iteration"], section, values));
+    }
+
     public static string Format(IReadOnlyDictionary<string, double> values) =>
         string.Join(", ", values.Select(kv => kv.Key == "iteration" ? $"iteration={(long)kv.Value:N0}"
             : string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:0.0000}")));
