@@ -30,6 +30,14 @@ public static class ImageCodec
         DecodeRgb(File.ReadAllBytes(path), path);
     }
 
+    /// <summary>The width and height an image file declares in its header, without decoding its pixels.</summary>
+    public static (int Width, int Height) ReadSize(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found", path);
+        using var codec = SKCodec.Create(path) ?? throw new InvalidDataFileException(path, "not a decodable image (corrupt or unknown format)");
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
     private static bool EndsWithJpegEnd(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);

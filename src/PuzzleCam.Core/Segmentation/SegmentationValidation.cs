@@ -1,0 +1,66 @@
+using PuzzleCam.Data.Loading;
+using PuzzleCam.Data.Transforms;
+using PuzzleCam.Data.Voc;
+using PuzzleCam.Evaluation;
+using PuzzleCam.IO;
+using PuzzleCam.Models;
+using static TorchSharp.torch;
+
+namespace PuzzleCam.Segmentation;
+
+/// <summary>
+/// The in-training score of stage 7, as the reference computes it: each image normalised and cut to the top-left
+/// <c>image_size</c>² canvas (smaller images padded, the padding labelled 255), the argmax of the logits, and the
+/// mIoU over the 21 labels against the labels of the same canvas. Every image of the split is scored (the reference
+/// drops the last partial batch, which only loses information).
+/// </summary>
+public sealed class SegmentationValidation
+{
+    private sealed record Sample(ChwImage Image, LabelMap Mask);
+
+    private readonly BatchLoader<Sample, IReadOnlyList<Sample>> _loader;
+
+    /// <param name="dataset">The images scored.</param>
+    /// <param name="readLabels">The labels of an id (ground truth or pseudo labels), of its image's size.</param>
+    /// <param name="imageSize">Side of the top-left canvas.</param>
+    /// <param name="batchSize">Images per forward.</param>
+    public SegmentationValidation(VocDataset dataset, Func<string, LabelMap> readLabels, int imageSize, int batchSize)
+    {
+        var pipeline = TransformPipeline.ForValidation(AugmentationOptions.Segmentation with { CropSize = imageSize });
+        Dataset = dataset;
+        _loader = new BatchLoader<Sample, IReadOnlyList<Sample>>(dataset.Count, (i, rng) =>
+        {
+            var id = dataset.Ids[i];
+            var t = pipeline.Apply(dataset.ReadImage(id), readLabels(id), rng);
+            return new Sample(t.Image, t.Mask!);
+        }, batch => batch.ToArray(), new BatchLoaderOptions { BatchSize = batchSize, Shuffle = false, DropLast = false, Workers = 1 });
+    }
+
+    public VocDataset Dataset { get; }
+
+    /// <summary>Scores <paramref name="model"/> (in eval mode for the duration; its mode is restored after).</summary>
+    public SegmentationScores Evaluate(DeepLabV3Plus model, Device device, CancellationToken cancel = default)
+    {
+        var counts = new PixelCounts();
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var _ = no_grad();
+            foreach (var batch in _loader.Epoch(0, cancel))
+            {
+                using var scope = NewDisposeScope();
+                var images = TensorCollate.Images(batch.Select(s => s.Image).ToList()).to(device);
+                var predictions = model.forward(images).argmax(1).to(ScalarType.Byte).cpu().contiguous();
+                var all = predictions.bytes;
+                int plane = (int)(predictions.shape[1] * predictions.shape[2]);
+                for (int b = 0; b < batch.Count; b++) counts.Add(all.Slice(b * plane, plane), batch[b].Mask.Labels);
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return counts.Scores();
+    }
+}
