@@ -1,0 +1,140 @@
+using System.Globalization;
+using PuzzleCam.Data;
+using PuzzleCam.Data.Voc;
+using PuzzleCam.Experiments;
+using PuzzleCam.IO;
+using PuzzleCam.Models;
+using PuzzleCam.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PuzzleCam.Segmentation;
+
+/// <summary>What a segmentation inference run did.</summary>
+/// <param name="ExperimentName">The reference's name of the run (the folder's name).</param>
+/// <param name="PredictionDir">The folder of the PNGs.</param>
+/// <param name="Device">Where the network ran.</param>
+/// <param name="Images">Ids in the split.</param>
+/// <param name="Written">PNGs computed by this run.</param>
+/// <param name="Skipped">Ids whose PNG was already there (a resumed run).</param>
+/// <param name="Elapsed">Wall time of the run, loading included.</param>
+public sealed record SegmentationInferenceResult(string ExperimentName, string PredictionDir, string Device, int Images, int Written, int Skipped, TimeSpan Elapsed)
+{
+    public override string ToString() =>
+        new PerImageResult(PredictionDir, Images, Written, Skipped, Elapsed).ToString() + " on " + Device;
+}
+
+/// <summary>
+/// Stage 8 over a split (<c>inference_segmentation.py</c>): loads the stage-7 network and writes one PNG per image to
+/// <c>predictions/{experiment name}/{id}.png</c> (VOC palette label maps; RGB colour images for the test domain),
+/// resumably, through the shared <see cref="PerImageStage"/> loop: the network and the CRF run on the calling thread
+/// while a reader thread decodes, resizes and normalises the next image.
+/// </summary>
+public static class SegmentationInferenceRunner
+{
+    /// <summary>The name the folder's <c>options.json</c> gives this stage.</summary>
+    public const string StageName = "inference-segmentation";
+
+    public static SegmentationInferenceResult Run(SegmentationInferenceOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        var checkpoint = options.CheckpointPath;
+        if (!File.Exists(checkpoint))
+            throw new FileNotFoundException($"{checkpoint}: segmentation model not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)", checkpoint);
+        var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+        var device = Devices.Parse(options.Gpus)[0];
+        var outputs = new PerImageOutputs
+        {
+            Stage = StageName,
+            Folder = options.PredictionDir,
+            Extension = ".png",
+            Ids = dataset.Ids,
+            Settings = new Dictionary<string, string>
+            {
+                ["backbone"] = options.Backbone,
+                ["mode"] = Normalization.ModeName(options.Mode),
+                ["use_gn"] = options.UseGroupNorm ? "true" : "false",
+                ["scales"] = options.ScalesText,
+                ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
+                ["colour"] = options.WritesColour ? "true" : "false",
+                ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+            },
+            InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
+            RunInfo = new Dictionary<string, string>
+            {
+                ["domain"] = options.Domain,
+                ["device"] = device.ToString(),
+                ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            },
+        };
+        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, checkpoint, device, dataset), progress, cancel);
+        return new SegmentationInferenceResult(options.ExperimentName, done.Folder, device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
+    }
+
+    /// <summary>
+    /// The network of <paramref name="options"/> with the weights of <paramref name="checkpoint"/>, on
+    /// <paramref name="device"/>; a checkpoint of another backbone or head throws naming the file, loading nothing.
+    /// </summary>
+    public static DeepLabV3Plus LoadModel(SegmentationInferenceOptions options, string checkpoint, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var model = DeepLabV3Plus.Create(options.Backbone, options.Mode, options.UseGroupNorm);
+        try
+        {
+            model.LoadCheckpoint(checkpoint);
+            model.to(device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return model;
+    }
+
+    /// <summary>A label map as the RGB image of its VOC colours (the reference's test-domain output).</summary>
+    public static RgbImage Colourise(LabelMap labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var image = new RgbImage(labels.Width, labels.Height);
+        var palette = VocClasses.Palette;
+        for (int i = 0; i < labels.Labels.Length; i++)
+        {
+            int entry = labels.Labels[i] * 3;
+            image.Pixels[i * 3] = palette[entry];
+            image.Pixels[i * 3 + 1] = palette[entry + 1];
+            image.Pixels[i * 3 + 2] = palette[entry + 2];
+        }
+        return image;
+    }
+
+    /// <summary>The network on its device and the dataset it reads; one image at a time.</summary>
+    private sealed class Work : IImageWork<SegmentationInputs>, IDisposable
+    {
+        private readonly DeepLabV3Plus _model;
+        private readonly SegmentationPredictor _predictor;
+        private readonly VocDataset _dataset;
+        private readonly bool _colour;
+
+        public Work(SegmentationInferenceOptions options, string checkpoint, Device device, VocDataset dataset)
+        {
+            _model = LoadModel(options, checkpoint, device);
+            _predictor = new SegmentationPredictor(_model, device, options.Scales, options.Iteration);
+            _dataset = dataset;
+            _colour = options.WritesColour;
+        }
+
+        public SegmentationInputs Read(string id) => _predictor.Prepare(_dataset.ReadImage(id));
+
+        public void Process(string id, SegmentationInputs input, string outputPath)
+        {
+            var labels = _predictor.Predict(input).Labels;
+            if (_colour) ImageCodec.WritePng(outputPath, Colourise(labels));
+            else PalettePng.Write(outputPath, labels);
+        }
+
+        public void Dispose() => _model.Dispose();
+    }
+}
