@@ -26,6 +26,8 @@ public static class Program
         AffinityCommands.TrainAffinityNet(),
         AffinityCommands.InferenceRw(),
         AffinityCommands.MakePseudoLabels(),
+        SegmentationCommands.Train(),
+        SegmentationCommands.Inference(),
         EvaluateCommand.Create(),
         BenchCommands.Create(),
     };

@@ -20,7 +20,88 @@ internal static class BenchCommands
         bench.Add(AffinityLabels());
         bench.Add(AffinityStep());
         bench.Add(RandomWalk());
+        bench.Add(SegmentationStep());
+        bench.Add(SegmentationInference());
         return bench;
+    }
+
+    private static Command SegmentationStep()
+    {
+        var defaults = new SegmentationStepBenchmarkOptions();
+        var backbone = Flags.Choice("backbone", "backbone", defaults.Backbone, [.. Backbones.Architectures.Select(a => a.Name)]);
+        var batchSize = Flags.Int("batch_size", "images per step", defaults.BatchSize, 1, 1024);
+        var imageSize = Flags.Int("image_size", "square crop side", defaults.ImageSize, 16, 4096);
+        var mode = StageFlags.Mode(defaults.Mode, "backbone BatchNorm mode");
+        var useGn = Flags.Create("use_gn", "GroupNorm in the ASPP and decoder (false: BatchNorm)", () => defaults.UseGroupNorm);
+        var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
+        var memory = Flags.Int("memory_every", "print resident memory every N timed steps (0: never)", 0, 0, 100000);
+        var gpus = StageFlags.Gpus();
+        var command = new Command("seg-step", "One stage-7 DeepLabv3+ training step (forward, cross-entropy, backward, SGD) on random data.")
+        {
+            backbone, batchSize, imageSize, mode, useGn, warmup, repeats, memory, gpus,
+        };
+        command.SetAction(r =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
+            var options = new SegmentationStepBenchmarkOptions
+            {
+                Backbone = r.GetValue(backbone)!,
+                BatchSize = r.GetValue(batchSize),
+                ImageSize = r.GetValue(imageSize),
+                Mode = Normalization.ParseMode(r.GetValue(mode)!),
+                UseGroupNorm = r.GetValue(useGn),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+                ReportMemoryEvery = r.GetValue(memory),
+                Gpus = r.GetValue(gpus),
+            };
+            output.WriteLine($"DeepLabv3+ training step: {options.Backbone}, {options.BatchSize}x3x{options.ImageSize}x{options.ImageSize}, mode {r.GetValue(mode)}, {(options.UseGroupNorm ? "GN" : "BN")} head");
+            output.WriteLine(SegmentationBenchmark.RunTrainingStep(options, output.WriteLine));
+            return CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static Command SegmentationInference()
+    {
+        var backbone = Flags.Choice("backbone", "backbone", "resnet50", [.. Backbones.Architectures.Select(a => a.Name)]);
+        var image = Flags.Create<string>("image", "a JPEG or PNG image", required: true);
+        var mode = StageFlags.Mode(NormMode.Fix, "backbone BatchNorm mode");
+        var useGn = Flags.Create("use_gn", "GroupNorm in the ASPP and decoder (false: BatchNorm)", () => true);
+        var scales = StageFlags.Scales();
+        var iteration = Flags.Int("iteration", "dense CRF iterations (0: none)", 10, 0, 1000);
+        var checkpoint = Flags.Create<string?>("checkpoint", "network weights (default: the backbone's own initial weights; the time does not depend on them)");
+        var gpus = StageFlags.Gpus();
+        var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
+        var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
+        var memory = Flags.Int("memory_every", "print resident memory every N timed runs (0: never)", 0, 0, 100000);
+        var command = new Command("seg-infer", "Stage 8 on one image: every scale and its flip through DeepLabv3+, softmax, dense CRF (no decoding or writing).")
+        {
+            backbone, image, mode, useGn, scales, iteration, checkpoint, gpus, warmup, repeats, memory,
+        };
+        command.SetAction(r =>
+        {
+            var output = r.InvocationConfiguration.Output;
+            output.WriteLine(Runtime.TorchRuntime.EnsureLoaded());
+            output.WriteLine(SegmentationBenchmark.RunInference(new SegmentationInferenceBenchmarkOptions
+            {
+                ImagePath = r.GetValue(image)!,
+                Backbone = r.GetValue(backbone)!,
+                Mode = Normalization.ParseMode(r.GetValue(mode)!),
+                UseGroupNorm = r.GetValue(useGn),
+                Scales = CamInferenceOptions.ParseScales(r.GetValue(scales)!),
+                Iteration = r.GetValue(iteration),
+                Checkpoint = r.GetValue(checkpoint),
+                Gpus = r.GetValue(gpus),
+                Warmup = r.GetValue(warmup),
+                Repeats = r.GetValue(repeats),
+                ReportMemoryEvery = r.GetValue(memory),
+            }, output.WriteLine));
+            return CliApp.Ok;
+        });
+        return command;
     }
 
     private static Command Crf()
