@@ -85,7 +85,7 @@ public sealed class SegmentationCommandTests(TinySegmentationData data) : IClass
     public void PseudoHoldoutSelectionTrainsWithoutGroundTruthOfVal()
     {
         var experiments = data.Folder("holdout");
-        var trained = CliHarness.Run(TrainArgs(data.GroundTruth, experiments, "--selection", "pseudo_holdout", "--batch_size", "3"));
+        var trained = CliHarness.Run(TrainArgs(data.GroundTruth, experiments, "--selection", "pseudo_holdout"));
         Assert.True(trained.ExitCode == 0, trained.Error);
         Assert.Contains("held-out", File.ReadAllText(Path.Combine(experiments, "logs", "seg.txt")));
         Assert.True(File.Exists(Path.Combine(experiments, "models", "seg.pth")));
@@ -140,8 +140,9 @@ public sealed class SegmentationCommandTests(TinySegmentationData data) : IClass
         Directory.CreateDirectory(work);
         var checkpoint = Path.Combine(work, "resnet18-gn.pth");
         using (var model = DeepLabV3Plus.Create("resnet18", NormMode.Fix, useGroupNorm: true)) model.SaveCheckpoint(checkpoint);
-        string[] args = ["inference-segmentation", "--tag", "other", "--backbone", "resnet18", "--domain", "val", "--scales", "1.0",
+        string[] args = ["inference-segmentation", "--tag", "other", "--domain", "val", "--scales", "1.0",
             "--data_dir", data.DataDir, "--checkpoint", checkpoint, "--experiments_dir", work, "--gpus", "cpu", flag, value];
+        if (flag != "--backbone") args = [.. args, "--backbone", "resnet18"];
         var result = CliHarness.Run(args);
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.Error.Trim().Split('\n'));
