@@ -22,7 +22,8 @@ public sealed record SegmentationTrainingResult(string Tag, string ModelPath, Ch
 /// (random long side, flip, normalise, random crop padded with 0 / 255), cross-entropy that ignores 255, and the four
 /// learning-rate groups under the poly schedule; keeps the model as <see cref="SegmentationTrainingOptions.Selection"/>
 /// says, and can be interrupted and resumed exactly where it stopped (weights, optimizer state and iteration are saved
-/// after every evaluation and on cancellation; the augmentation of iteration n does not depend on what ran before it).
+/// after every evaluation and on cancellation; the augmentation and the dropout masks of iteration n do not depend on
+/// what ran before it).
 /// </summary>
 public static class SegmentationTrainer
 {
@@ -107,6 +108,9 @@ public static class SegmentationTrainer
                 using (var scope = NewDisposeScope())
                 {
                     batches.MoveNext();
+                    // The head's dropout draws from torch's generator; seeding it per iteration makes the masks of
+                    // iteration n independent of what ran before, so a resumed run continues exactly.
+                    manual_seed(IterationSeed(options.Seed, iteration));
                     double loss = Step(parallel, optimizer, batches.Current);
                     if (!double.IsFinite(loss))
                         throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {loss}; lower --lr (now {options.LearningRate}) or check the labels");
@@ -220,6 +224,15 @@ public static class SegmentationTrainer
         optimizer.Step();
         parallel.Broadcast();
         return report[0];
+    }
+
+    /// <summary>The generator seed of one iteration: the run's seed and the iteration, mixed (SplitMix64's finaliser).</summary>
+    private static long IterationSeed(int seed, long iteration)
+    {
+        ulong z = unchecked(((ulong)(uint)seed << 32) ^ (ulong)iteration) + 0x9E3779B97F4A7C15UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (long)((z ^ (z >> 31)) >> 1);
     }
 
     /// <summary>The options that decide the run's numbers; a resume with other options would mix two runs, so it is refused.</summary>
