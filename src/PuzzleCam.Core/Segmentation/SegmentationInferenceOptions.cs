@@ -87,6 +87,7 @@ public sealed record SegmentationInferenceOptions
             if (!(double.IsFinite(s) && s > 0 && s <= CamInferenceOptions.MaxScale))
                 throw new BadInputException(FormattableString.Invariant($"--scales: every scale must be in (0, {CamInferenceOptions.MaxScale}], got {s}"));
         if (Scales.Distinct().Count() != Scales.Count) throw new BadInputException($"--scales {ScalesText} names a scale twice");
-        Backbones.Find(Backbone);
+        if (!Backbones.Architectures.Any(a => a.Name == Backbone))
+            throw new BadInputException($"--backbone: unknown backbone '{Backbone}'; expected one of {string.Join(", ", Backbones.Architectures.Select(a => a.Name))}");
     }
 }

@@ -160,7 +160,8 @@ public sealed record SegmentationTrainingOptions
         {
             throw new BadInputException("--label_dir is empty");
         }
-        Backbones.Find(Backbone);
+        if (!Backbones.Architectures.Any(a => a.Name == Backbone))
+            throw new BadInputException($"--backbone: unknown backbone '{Backbone}'; expected one of {string.Join(", ", Backbones.Architectures.Select(a => a.Name))}");
         if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
         if (BatchSize < 1) throw new BadInputException($"--batch_size must be at least 1, got {BatchSize}");
         if (MaxEpoch < 1) throw new BadInputException($"--max_epoch must be at least 1, got {MaxEpoch}");
