@@ -47,10 +47,6 @@ public sealed class DeepLabV3Plus : BackboneNetwork<Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        // The backbone hands its features over channels-last on the CPU; head weights in the same layout spare every
-        // convolution a weight reorder, and every backward step a gradient conversion back. A 3x3 kernel is tested
-        // because a 1x1 kernel's strides are channels-last in either layout.
-        if (x.device_type == DeviceType.CPU && !ChannelsLast.IsChannelsLast(aspp.parameters().First(p => p.dim() == 4 && p.shape[2] > 1))) ChannelsLast.ConvertWeights(this);
         var lowLevel = Stage(2, Stage(1, x));
         var high = Stage(5, Stage(4, Stage(3, lowLevel)));
         var logits = decoder.forward(aspp.forward(high), lowLevel);
