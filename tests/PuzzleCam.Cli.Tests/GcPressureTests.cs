@@ -26,6 +26,14 @@ public class GcPressureTests
     public void PuzzleTrainingStepsSurvive() =>
         AssertSurvives("bench", "train-step", "--architecture", "resnet18", "--batch_size", "2", "--image_size", "64", "--mode", "normal", "--puzzle", "--warmup", "0", "--repeats", "6");
 
+    [Fact]
+    public void AffinityNetTrainingStepsSurvive() =>
+        AssertSurvives("bench", "affinity-step", "--architecture", "resnet18", "--batch_size", "2", "--image_size", "128", "--warmup", "0", "--repeats", "6");
+
+    [Fact]
+    public void RandomWalksSurvive() =>
+        AssertSurvives("bench", "rw", "--width", "96", "--height", "80", "--classes", "2", "--backbone", "resnet18", "--warmup", "0", "--repeats", "6");
+
     private static void AssertSurvives(params string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")

@@ -89,8 +89,7 @@ public static class SegmentationTrainer
             return new Sample(t.Image, t.Mask!);
         }, Collate, new BatchLoaderOptions { BatchSize = options.BatchSize, Workers = options.NumWorkers, Seed = (ulong)options.Seed, Shuffle = true, DropLast = true });
 
-        double lossSum = 0;
-        int counted = 0;
+        var averages = new TermAverages(["loss"]);
         model.train();
         for (int r = 1; r < devices.Count; r++) parallel.Replica(r).train();
         long iteration = start;
@@ -98,13 +97,7 @@ public static class SegmentationTrainer
         {
             while (iteration < stopIteration)
             {
-                if (cancel.IsCancellationRequested)
-                {
-                    // Logged before the save, so that the cut-back of a resumed log keeps this line.
-                    log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
-                    run.Save(model, optimizer, iteration);
-                    cancel.ThrowIfCancellationRequested();
-                }
+                run.StopIfCancelled(log, model, optimizer, iteration, cancel);
                 using (var scope = NewDisposeScope())
                 {
                     batches.MoveNext();
@@ -114,23 +107,17 @@ public static class SegmentationTrainer
                     double loss = Step(parallel, optimizer, batches.Current);
                     if (!double.IsFinite(loss))
                         throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {loss}; lower --lr (now {options.LearningRate}) or check the labels");
-                    lossSum += loss;
-                    counted++;
+                    averages.Add([loss]);
                 }
                 iteration++;
                 NativeAllocator.Release();
 
                 if (iteration % logEvery == 0 || iteration == stopIteration)
                 {
-                    var values = new Dictionary<string, double>
-                    {
-                        ["iteration"] = iteration, ["learning_rate"] = optimizer.LearningRate, ["loss"] = lossSum / counted, ["time"] = clock.Elapsed.TotalSeconds,
-                    };
-                    log.Add("train", values);
-                    log.Line($"[i] {TrainingLog.Format(values)}");
-                    progress?.Report(new TrainingRecord(iteration, "train", values));
-                    lossSum = 0;
-                    counted = 0;
+                    var values = new Dictionary<string, double> { ["iteration"] = iteration, ["learning_rate"] = optimizer.LearningRate };
+                    averages.Flush(values);
+                    values["time"] = clock.Elapsed.TotalSeconds;
+                    log.Record("train", values, progress);
                 }
 
                 if (iteration % evalEvery == 0 || iteration == stopIteration)
@@ -147,9 +134,7 @@ public static class SegmentationTrainer
                         {
                             ["iteration"] = iteration, ["mIoU"] = scores.MeanIou, ["best_valid_mIoU"] = run.BestMiou, ["time"] = clock.Elapsed.TotalSeconds,
                         };
-                        log.Add("validation", values);
-                        log.Line($"[i] {TrainingLog.Format(values)}");
-                        progress?.Report(new TrainingRecord(iteration, "validation", values));
+                        log.Record("validation", values, progress);
                     }
                     run.Save(model, optimizer, iteration);
                 }
