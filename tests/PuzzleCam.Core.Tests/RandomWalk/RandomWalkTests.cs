@@ -58,8 +58,8 @@ public class RandomWalkTests
     [InlineData(10, 17, "--exp_times")]
     public void OptionsNameTheBadFlag(int beta, int expTimes, string flag)
     {
-        var error = Assert.Throws<ArgumentException>(() => new RandomWalkOptions { Beta = beta, ExpTimes = expTimes }.Validate());
-        Assert.Equal(flag, error.ParamName);
+        var error = Assert.Throws<BadInputException>(() => new RandomWalkOptions { Beta = beta, ExpTimes = expTimes }.Validate());
+        Assert.StartsWith(flag, error.Message);
     }
 
     [Theory]
