@@ -154,7 +154,12 @@ public static class Reproduction
         }
         if (stages.HasFlag(PipelineStages.PseudoLabels))
         {
-            reporter.Stage($"stage 6: pseudo labels ({pseudo.OutputName})");
+            if (options.PseudoLabelsAtWalkThreshold)
+            {
+                walkScore ??= Evaluate(options, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
+                if (walkScore.Threshold is { } best) pseudo = pseudo with { Labels = pseudo.Labels with { Threshold = best } };
+            }
+            reporter.Stage(FormattableString.Invariant($"stage 6: pseudo labels ({pseudo.OutputName}, threshold {pseudo.Labels.Threshold:F2}, {pseudo.Labels.CrfIteration} CRF iterations)"));
             pseudoLabelled = PseudoLabelRunner.Run(pseudo, reporter.Progress("make-pseudo-labels"), cancel);
             reporter.Info(pseudoLabelled.ToString());
             pseudoScore = Evaluate(options, pseudo.OutputDir, EvaluationMode.Png, reporter, cancel);
