@@ -2,7 +2,7 @@ using PuzzleCam.Models;
 
 namespace PuzzleCam.Core.Tests.Models;
 
-/// <summary>Spec 3.6 parameter groups, checked against the golden state-dict key lists.</summary>
+/// <summary>The reference's four parameter groups (pretrained/scratch x weights/biases), checked against the golden state-dict key lists.</summary>
 public class ParameterGroupTests
 {
     /// <summary>The learnable keys of a golden model: formula tensors that are not running statistics, no aliases.</summary>
