@@ -152,7 +152,7 @@ public static class PerImageStage
                 w = createWorker();
                 made.Add(w);
                 return w;
-            }, (w, id) => w.Process(id, w.Read(id), outputs.PathOf(id)), workers, progress, cancel, skipped, total);
+            }, (w, id) => w.Process(id, w.Read(id), outputs.PathOf(id)), workers, progress, cancel, skipped, total, spare.Add);
         }
         finally
         {
@@ -165,9 +165,12 @@ public static class PerImageStage
     /// Calls <paramref name="body"/> for every id on up to <paramref name="workers"/> threads, each with its own state,
     /// each call in its own dispose scope. The first failure is rethrown as itself (it names the file), not wrapped.
     /// Progress counts from <paramref name="alreadyDone"/> to <paramref name="total"/> (default: the ids' count).
+    /// <paramref name="release"/> gets each state back when its thread's share of the loop ends: the parallel loop may
+    /// start fresh threads during a run, and handing states back lets them reuse the buffers instead of making new ones.
     /// </summary>
     public static void ForEach<TState>(IReadOnlyList<string> ids, Func<TState> createState, Action<TState, string> body, int workers,
-        IProgress<StageProgress>? progress = null, CancellationToken cancel = default, int alreadyDone = 0, int total = -1)
+        IProgress<StageProgress>? progress = null, CancellationToken cancel = default, int alreadyDone = 0, int total = -1,
+        Action<TState>? release = null)
     {
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(body);
@@ -182,7 +185,7 @@ public static class PerImageStage
                 using (NewDisposeScope()) body(state, id);
                 progress?.Report(new StageProgress(Interlocked.Increment(ref done), total));
                 return state;
-            }, _ => { });
+            }, state => release?.Invoke(state));
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
         {
