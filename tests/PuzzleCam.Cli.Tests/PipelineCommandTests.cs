@@ -67,13 +67,24 @@ public class PipelineCommandTests
         Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-puzzle.pth")));
         Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-affinitynet.pth")));
         Assert.Contains("== stage 6: pseudo labels", result.Output);
-        var rows = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(experiments, "reproduce.json"))).RootElement.GetProperty("rows");
-        Assert.Equal(["baseline_cam", "cam", "rw", "pseudo_labels"], rows.EnumerateArray().Select(r => r.GetProperty("stage").GetString()!).ToArray());
+        Assert.Contains("== stage 7: train DeepLabv3+ on the pseudo labels", result.Output);
+        Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-deeplab.pth")));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(experiments, "predictions", "synthetic-resnet18-seed0-deeplab@val@scale=1.0@iteration=10"), "*.png").Length);
+        var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(experiments, "reproduce.json"))).RootElement;
+        var rows = report.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(["baseline_cam", "cam", "rw", "pseudo_labels", "cam", "deeplab", "deeplab_crf"], rows.Select(r => r.GetProperty("stage").GetString()!).ToArray());
+        Assert.Equal(["train", "train", "train", "train", "val", "val", "val"], rows.Select(r => r.GetProperty("split").GetString()!).ToArray());
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("miou").GetDouble(), 0, 100));
+        Assert.True(report.GetProperty("seconds").GetDouble() > 0);
+        var written = File.GetLastWriteTimeUtc(Path.Combine(experiments, "reproduce.json"));
 
         // A second run finds every stage done and only reports.
         var again = CliHarness.Run(args);
         Assert.True(again.ExitCode == 0, again.Error);
         Assert.Contains("reusing it", again.Output);
         Assert.Contains(": 0 written, 2 already there", again.Output);
+        Assert.Contains("DeepLabv3+ + CRF", again.Output);
+        Assert.Contains("already holds this table", again.Output);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(experiments, "reproduce.json")));
     }
 }

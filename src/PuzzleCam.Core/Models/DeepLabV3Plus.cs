@@ -94,8 +94,10 @@ public sealed class AtrousSpatialPyramidPooling : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var b4 = aspp4.forward(x);
-        var pooled = nn.functional.interpolate(global_avg_pool.forward(x), size: [b4.shape[2], b4.shape[3]],
-            mode: InterpolationMode.Bilinear, align_corners: true);
+        // In the backbone's layout: concatenating one NCHW branch with channels-last ones makes the whole 1,280-channel
+        // map, and every layer after it, NCHW.
+        var pooled = ChannelsLast.ForConvolution(nn.functional.interpolate(global_avg_pool.forward(x), size: [b4.shape[2], b4.shape[3]],
+            mode: InterpolationMode.Bilinear, align_corners: true));
         var joined = cat([aspp1.forward(x), aspp2.forward(x), aspp3.forward(x), b4, pooled], 1);
         return dropout.forward(nn.functional.relu(bn1.forward(conv1.forward(joined)))).MoveToOuterDisposeScope();
     }

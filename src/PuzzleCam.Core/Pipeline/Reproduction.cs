@@ -6,6 +6,7 @@ using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
 using PuzzleCam.Experiments;
 using PuzzleCam.RandomWalk;
+using PuzzleCam.Segmentation;
 using PuzzleCam.Training;
 
 namespace PuzzleCam.Pipeline;
@@ -19,6 +20,7 @@ public static class Reproduction
 {
     public static ReproduceResult Run(ReproduceOptions options, IPipelineReporter reporter, CancellationToken cancel = default)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         SyntheticSummary? dataset = null;
         VocScanReport? train = null, eval = null;
         if (options.Stages.HasFlag(PipelineStages.Data))
@@ -36,21 +38,33 @@ public static class Reproduction
         var classifier = options.Classifier with { DataDir = options.DataDir };
         var baseline = RunClassifier(options, classifier with { Puzzle = false, Tag = options.TagPrefix + "-baseline" }, "baseline", reporter, cancel);
         var puzzle = RunClassifier(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, "Puzzle-CAM", reporter, cancel);
-        var refinement = Refine(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, reporter, cancel);
-        var result = new ReproduceResult(dataset, train, eval, baseline, puzzle, refinement);
+        const PipelineStages AfterCams = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels
+            | PipelineStages.ValCams | PipelineStages.Segmentation | PipelineStages.SegmentationInference;
+        var plan = (options.Stages & AfterCams) != 0 ? MakePlan(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }) : null;
+        var refinement = plan is null ? null : Refine(options, plan, reporter, cancel);
+        var segmentation = plan is null ? null : Segment(options, plan, reporter, cancel);
+        var result = new ReproduceResult(dataset, train, eval, baseline, puzzle, refinement, segmentation);
         if (result.CamComparison() is { Length: > 0 } table)
         {
             reporter.Stage("CAM mIoU: baseline vs Puzzle-CAM");
             reporter.Info(table);
         }
-        var rows = result.Rows(options.EvalDomain);
+        var rows = result.Rows(options.EvalDomain, options.ValDomain);
         if (rows.Count > 0)
         {
-            reporter.Stage($"the pipeline's mIoU ({options.EvalDomain} split)");
-            reporter.Info(ReproduceResult.Table(rows));
+            reporter.Stage($"the pipeline's mIoU");
+            reporter.Info(ReproduceResult.Table(rows, withPaper: options.Synthetic is null));
             var path = new ExperimentLayout(options.Classifier.ExperimentsDir).ReproduceReport;
-            ReproduceResult.WriteRows(path, rows);
-            reporter.Info($"written to {path}");
+            // A rerun that recomputed nothing keeps the file, and with it the time of the run that made the table.
+            if (ReproduceResult.ReadRows(path) is not { } earlier || !earlier.SequenceEqual(rows))
+            {
+                ReproduceResult.WriteRows(path, rows, clock.Elapsed.TotalSeconds);
+                reporter.Info($"written to {path}");
+            }
+            else
+            {
+                reporter.Info($"{path} already holds this table");
+            }
         }
         return result;
     }
@@ -90,21 +104,21 @@ public static class Reproduction
         if (stages.HasFlag(PipelineStages.EvaluateCams))
         {
             reporter.Stage($"evaluate the {name} CAMs");
-            score = Evaluate(options, camOptions.PredictionDir, EvaluationMode.Scores, reporter, cancel);
+            score = Evaluate(options, options.EvalDomain, camOptions.PredictionDir, EvaluationMode.Scores, reporter, cancel);
         }
         return new ClassifierRun(name, trained, cams, score);
     }
 
-    /// <summary>Stages 3-6 on the Puzzle-CAM classifier's CAMs, each scored on the evaluation split.</summary>
-    private static RefinementRun? Refine(ReproduceOptions options, ClassifierTrainingOptions puzzle, IPipelineReporter reporter, CancellationToken cancel)
+    /// <summary>The options of stages 3-8 as the driver chains them from the Puzzle-CAM classifier.</summary>
+    private sealed record Plan(CamInferenceOptions Cams, AffinityLabelStageOptions Labels, AffinityNetTrainingOptions Affinity,
+        RandomWalkStageOptions Walk, PseudoLabelStageOptions Pseudo, SegmentationTrainingOptions Segmentation);
+
+    private static Plan MakePlan(ReproduceOptions options, ClassifierTrainingOptions puzzle)
     {
-        var stages = options.Stages;
-        const PipelineStages Refinement = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels;
-        if ((stages & Refinement) == 0) return null;
         var cams = new CamInferenceOptions
         {
             DataDir = options.DataDir, Architecture = puzzle.Architecture, Mode = puzzle.Mode, Tag = puzzle.Tag, Domain = options.CamDomain,
-            Scales = options.Scales, ExperimentsDir = puzzle.ExperimentsDir,
+            Scales = options.Scales, ExperimentsDir = puzzle.ExperimentsDir, Gpus = puzzle.Gpus,
         };
         var labels = new AffinityLabelStageOptions
         {
@@ -117,9 +131,6 @@ public static class Reproduction
             DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
             Pretrained = options.AffinityNet.Pretrained ?? puzzle.Pretrained,
         };
-        // A dataset smaller than the preset's batch (a quick check on a handful of images) still trains, on one batch an epoch.
-        int images = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;
-        if (affinity.BatchSize > images) affinity = affinity with { BatchSize = images };
         var walk = new RandomWalkStageOptions
         {
             Architecture = affinity.Architecture, ModelName = affinity.Tag, CamDir = cams.ExperimentName, Domain = options.CamDomain,
@@ -130,6 +141,26 @@ public static class Reproduction
             ExperimentName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
             Labels = options.PseudoLabels,
         };
+        var segmentation = options.Segmentation with
+        {
+            Tag = options.TagPrefix + "-deeplab", LabelName = pseudo.OutputName, Domain = options.CamDomain, EvalDomain = options.ValDomain,
+            DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
+            Pretrained = options.Segmentation.Pretrained ?? puzzle.Pretrained,
+        };
+        // A dataset smaller than the presets' batches (a quick check on a handful of images) still trains, on one batch an epoch.
+        int images = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;
+        if (affinity.BatchSize > images) affinity = affinity with { BatchSize = images };
+        if (segmentation.BatchSize > images) segmentation = segmentation with { BatchSize = images };
+        return new Plan(cams, labels, affinity, walk, pseudo, segmentation);
+    }
+
+    /// <summary>Stages 3-6 on the Puzzle-CAM classifier's CAMs, each scored on the evaluation split.</summary>
+    private static RefinementRun? Refine(ReproduceOptions options, Plan plan, IPipelineReporter reporter, CancellationToken cancel)
+    {
+        var stages = options.Stages;
+        const PipelineStages Refinement = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels;
+        if ((stages & Refinement) == 0) return null;
+        var (labels, affinity, walk, pseudo) = (plan.Labels, plan.Affinity, plan.Walk, plan.Pseudo);
 
         PerImageResult? labelled = null, walked = null, pseudoLabelled = null;
         AffinityNetTrainingResult? trained = null;
@@ -150,31 +181,76 @@ public static class Reproduction
             reporter.Stage($"stage 5: random walk ({walk.ExperimentName})");
             walked = RandomWalkRunner.Run(walk, reporter.Progress("inference-rw"), cancel);
             reporter.Info(walked.ToString());
-            walkScore = Evaluate(options, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
+            walkScore = Evaluate(options, options.EvalDomain, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
         }
         if (stages.HasFlag(PipelineStages.PseudoLabels))
         {
             if (options.PseudoLabelsAtWalkThreshold)
             {
-                walkScore ??= Evaluate(options, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
+                walkScore ??= Evaluate(options, options.EvalDomain, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
                 if (walkScore.Threshold is { } best) pseudo = pseudo with { Labels = pseudo.Labels with { Threshold = best } };
             }
             reporter.Stage(FormattableString.Invariant($"stage 6: pseudo labels ({pseudo.OutputName}, threshold {pseudo.Labels.Threshold:F2}, {pseudo.Labels.CrfIteration} CRF iterations)"));
             pseudoLabelled = PseudoLabelRunner.Run(pseudo, reporter.Progress("make-pseudo-labels"), cancel);
             reporter.Info(pseudoLabelled.ToString());
-            pseudoScore = Evaluate(options, pseudo.OutputDir, EvaluationMode.Png, reporter, cancel);
+            pseudoScore = Evaluate(options, options.EvalDomain, pseudo.OutputDir, EvaluationMode.Png, reporter, cancel);
         }
         return new RefinementRun(labelled, trained, walked, walkScore, pseudoLabelled, pseudoScore);
     }
 
-    /// <summary>Scores a prediction folder on the evaluation split and writes its report beside the predictions.</summary>
-    private static EvaluationReport Evaluate(ReproduceOptions options, string predictions, EvaluationMode mode, IPipelineReporter reporter, CancellationToken cancel)
+    /// <summary>
+    /// The comparison on the validation split: the Puzzle-CAM CAMs, then stage 7 on the pseudo labels and stage 8
+    /// without and with the CRF, each scored.
+    /// </summary>
+    private static SegmentationRun? Segment(ReproduceOptions options, Plan plan, IPipelineReporter reporter, CancellationToken cancel)
+    {
+        var stages = options.Stages;
+        if ((stages & (PipelineStages.ValCams | PipelineStages.Segmentation | PipelineStages.SegmentationInference)) == 0) return null;
+        EvaluationReport? camScore = null, plainScore = null, crfScore = null;
+        SegmentationTrainingResult? trained = null;
+        SegmentationInferenceResult? plain = null, withCrf = null;
+        if (stages.HasFlag(PipelineStages.ValCams))
+        {
+            var cams = plan.Cams with { Domain = options.ValDomain };
+            reporter.Stage($"stage 2 on {options.ValDomain}: CAMs of the Puzzle-CAM classifier, to compare with DeepLabv3+");
+            reporter.Info(CamInferenceRunner.Run(cams, reporter.Progress("inference-classification"), cancel).ToString());
+            camScore = Evaluate(options, options.ValDomain, cams.PredictionDir, EvaluationMode.Scores, reporter, cancel);
+        }
+        var seg = plan.Segmentation;
+        if (stages.HasFlag(PipelineStages.Segmentation))
+        {
+            reporter.Stage($"stage 7: train DeepLabv3+ on the pseudo labels ({seg.Tag}, model kept by {SegmentationTrainingOptions.SelectionName(seg.Selection)} on {seg.EvalDomain})");
+            trained = SegmentationTrainer.Run(seg, echo: reporter.Info, cancel: cancel);
+        }
+        if (stages.HasFlag(PipelineStages.SegmentationInference))
+        {
+            var inference = new SegmentationInferenceOptions
+            {
+                DataDir = options.DataDir, Backbone = seg.Backbone, Mode = seg.Mode, UseGroupNorm = seg.UseGroupNorm, Tag = seg.Tag,
+                Domain = options.ValDomain, Scales = options.SegmentationScales, ExperimentsDir = seg.ExperimentsDir, Gpus = seg.Gpus,
+            };
+            (plain, plainScore) = Infer(inference with { Iteration = 0 });
+            (withCrf, crfScore) = Infer(inference with { Iteration = options.SegmentationCrfIteration });
+        }
+        return new SegmentationRun(camScore, trained, plain, plainScore, withCrf, crfScore);
+
+        (SegmentationInferenceResult, EvaluationReport) Infer(SegmentationInferenceOptions inference)
+        {
+            reporter.Stage($"stage 8: segment {inference.Domain} ({inference.ExperimentName})");
+            var done = SegmentationInferenceRunner.Run(inference, reporter.Progress("inference-segmentation"), cancel);
+            reporter.Info(done.ToString());
+            return (done, Evaluate(options, inference.Domain, done.PredictionDir, EvaluationMode.Png, reporter, cancel));
+        }
+    }
+
+    /// <summary>Scores a prediction folder on <paramref name="split"/> and writes its report beside the predictions.</summary>
+    private static EvaluationReport Evaluate(ReproduceOptions options, string split, string predictions, EvaluationMode mode, IPipelineReporter reporter, CancellationToken cancel)
     {
         var evaluation = new EvaluationOptions
         {
             PredictDir = predictions,
             GtDir = EvaluationOptions.GtDirFromDataDir(options.DataDir),
-            Ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain)).Ids,
+            Ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(split)).Ids,
             Mode = mode,
         };
         var score = new EvaluationRunner(evaluation).RunAndWrite(ExperimentLayout.Report(predictions), reporter.Progress("evaluate"), cancel);

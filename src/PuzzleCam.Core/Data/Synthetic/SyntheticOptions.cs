@@ -7,7 +7,7 @@ public sealed record SyntheticOptions
     public int Train { get; init; } = 1000;
 
     /// <summary>Validation images (<c>--val</c>), disjoint from the training ones.</summary>
-    public int Val { get; init; } = 200;
+    public int Val { get; init; } = 100;
 
     /// <summary>Width and height of every image in pixels (<c>--size</c>).</summary>
     public int Size { get; init; } = 256;
