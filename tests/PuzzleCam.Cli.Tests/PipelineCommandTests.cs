@@ -57,7 +57,7 @@ public class PipelineCommandTests
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
         string[] args = ["reproduce", "--data_dir", data, "--train", "8", "--val", "4", "--size", "64", "--image_size", "32", "--batch_size", "4",
-            "--max_epoch", "1", "--scales", "1.0", "--experiments_dir", experiments];
+            "--max_epoch", "1", "--scales", "1.0", "--stages", "all", "--experiments_dir", experiments];
         var result = CliHarness.Run(args);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("== data", result.Output);

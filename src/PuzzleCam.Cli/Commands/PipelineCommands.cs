@@ -68,7 +68,7 @@ internal static class PipelineCommands
             "synthetic", "synthetic", "voc");
         var skipBad = Flags.Switch("skip_bad", "skip unreadable images with a report instead of stopping");
         var synthetic = new SyntheticFlags("data_seed");
-        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation (default: all)", () => "all");
+        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'default' is data to pseudo_labels (stages 1-6), 'all' adds val_cams, segmentation and inference_segmentation (stages 7-8)", () => "default");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
         var architecture = Flags.Create<string?>("architecture", "backbone of both classifiers; " + Both(o => o.Architecture));
         var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); required with --preset voc");
@@ -76,8 +76,7 @@ internal static class PipelineCommands
         var imageSize = Flags.Create<int?>("image_size", "training crop; " + Both(o => o.ImageSize));
         var maxEpoch = Flags.Create<int?>("max_epoch", "training epochs; " + Both(o => o.MaxEpoch));
         var lr = Flags.Create<double?>("lr", "learning rate of the backbone weights; " + Both(o => o.LearningRate));
-        string ScalesText(IReadOnlyList<double> list) => string.Join(",", list.Select(Cams.CamInferenceOptions.FormatScale));
-        var scales = Flags.Create<string?>("scales", $"CAM inference scales, each with its flip; default: {ScalesText(ReproduceOptions.ForSynthetic().Scales)} with --preset synthetic, {ScalesText(ReproduceOptions.ForVoc("", null).Scales)} with --preset voc");
+        var scales = StageFlags.Scales("CAM inference scales, each with its flip");
         var gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs; DeepLabv3+ trained on the pseudo labels and its predictions on val without and with the CRF, beside the Puzzle-CAM CAMs of val) and print the mIoU of each stage, resuming where an earlier run stopped.")
@@ -99,7 +98,7 @@ internal static class PipelineCommands
                 Synthetic = voc ? null : synthetic.Read(r),
                 SkipBad = r.GetValue(skipBad),
                 Stages = ParseStages(r.GetValue(stages)!),
-                Scales = r.GetValue(scales) is { } text ? Cams.CamInferenceOptions.ParseScales(text) : preset.Scales,
+                Scales = Cams.CamInferenceOptions.ParseScales(r.GetValue(scales)!),
                 TagPrefix = $"{r.GetValue(presetName)}-{arch}-seed{r.GetValue(seed)}",
                 Classifier = classifier with
                 {
@@ -143,8 +142,9 @@ internal static class PipelineCommands
                 "val_cams" => PipelineStages.ValCams,
                 "segmentation" => PipelineStages.Segmentation,
                 "inference_segmentation" => PipelineStages.SegmentationInference,
+                "default" => PipelineStages.Default,
                 "all" => PipelineStages.All,
-                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation, all)"),
+                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation, default, all)"),
             };
         return stages;
     }
