@@ -208,9 +208,10 @@ internal static class BenchCommands
         var imageSize = Flags.Int("image_size", "square crop side (a multiple of 16; the reference: 512)", defaults.ImageSize, 128, 4096);
         var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
         var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
+        var memory = Flags.Int("memory_every", "print resident memory every N timed steps (0: never)", 0, 0, 100000);
         var command = new Command("affinity-step", "One AffinityNet training step (frozen backbone, edge layers trained) on random data.")
         {
-            architecture, batchSize, imageSize, warmup, repeats,
+            architecture, batchSize, imageSize, warmup, repeats, memory,
         };
         command.SetAction(r =>
         {
@@ -223,9 +224,10 @@ internal static class BenchCommands
                 ImageSize = r.GetValue(imageSize),
                 Warmup = r.GetValue(warmup),
                 Repeats = r.GetValue(repeats),
+                ReportMemoryEvery = r.GetValue(memory),
             };
             output.WriteLine($"affinity training step: {options.Architecture}, {options.BatchSize}x3x{options.ImageSize}x{options.ImageSize}");
-            output.WriteLine(AffinityBenchmarks.TrainingStep(options));
+            output.WriteLine(AffinityBenchmarks.TrainingStep(options, output.WriteLine));
             return CliApp.Ok;
         });
         return command;
@@ -243,9 +245,10 @@ internal static class BenchCommands
         var architecture = Flags.Create<string?>("backbone", "also time the edge map (AffinityNet forward) with this backbone");
         var warmup = Flags.Int("warmup", "untimed runs first", defaults.Warmup, 0, 1000);
         var repeats = Flags.Int("repeats", "timed runs", defaults.Repeats, 1, 100000);
+        var memory = Flags.Int("memory_every", "print resident memory every N timed walks (0: never)", 0, 0, 100000);
         var command = new Command("rw", "Stage 5 for one image: the random walk of synthetic CAMs over a synthetic edge map, and its upsampling.")
         {
-            width, height, classes, mode, beta, expTimes, architecture, warmup, repeats,
+            width, height, classes, mode, beta, expTimes, architecture, warmup, repeats, memory,
         };
         command.SetAction(r =>
         {
@@ -265,7 +268,8 @@ internal static class BenchCommands
                 Architecture = r.GetValue(architecture),
                 Warmup = r.GetValue(warmup),
                 Repeats = r.GetValue(repeats),
-            }));
+                ReportMemoryEvery = r.GetValue(memory),
+            }, output.WriteLine));
             return CliApp.Ok;
         });
         return command;

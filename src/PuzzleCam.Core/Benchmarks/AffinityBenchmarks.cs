@@ -21,8 +21,12 @@ public sealed record AffinityStepBenchmarkOptions
     public int Warmup { get; init; } = 1;
     public int Repeats { get; init; } = 5;
 
+    /// <summary>Report the process's resident memory every this many timed steps (0: never), to check it stays flat.</summary>
+    public int ReportMemoryEvery { get; init; }
+
     internal void Validate()
     {
+        if (ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {ReportMemoryEvery}");
         if (BatchSize < 1) throw new BadInputException($"--batch_size must be at least 1, got {BatchSize}");
         if (ImageSize < 128 || ImageSize % 16 != 0) throw new BadInputException($"--image_size must be a multiple of 16, at least 128, got {ImageSize}");
         if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
@@ -66,7 +70,7 @@ public static class AffinityBenchmarks
     /// random label maps (blobs of a few classes on background, some ignore), with the path index of training
     /// (radius 10 on the quarter-size map). The pair labels are made once, outside the timing.
     /// </summary>
-    public static Timing TrainingStep(AffinityStepBenchmarkOptions options)
+    public static Timing TrainingStep(AffinityStepBenchmarkOptions options, Action<string>? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -81,13 +85,22 @@ public static class AffinityBenchmarks
             .Select(b => step.Labels.Compute(new LabelMap(maskSize, maskSize, CrfBenchmark.BlobLabels(maskSize, maskSize, 4, b + 1).Select(v => v == 3 ? AffinityLabels.Ignore : v).ToArray())))
             .ToList();
         using var labels = step.Labels.Collate(kinds);
+        int run = 0;
         var timing = Timing.Measure(() =>
         {
             step.Run(images, labels);
             Runtime.NativeAllocator.Release();
+            ReportMemory(++run - options.Warmup, options.ReportMemoryEvery, "step", report);
         }, options.Warmup, options.Repeats);
         images.Dispose();
         return timing;
+    }
+
+    /// <summary>Reports the resident memory after timed run <paramref name="timed"/> when it is a multiple of <paramref name="every"/>.</summary>
+    internal static void ReportMemory(int timed, int every, string unit, Action<string>? report)
+    {
+        if (every > 0 && timed > 0 && timed % every == 0)
+            report?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{unit} {timed}: resident memory {TrainStepBenchmark.ResidentMegabytes():F0} MB"));
     }
 
     /// <summary>

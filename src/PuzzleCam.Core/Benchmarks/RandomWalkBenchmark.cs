@@ -25,9 +25,13 @@ public sealed record RandomWalkBenchmarkOptions
     public int Warmup { get; init; } = 1;
     public int Repeats { get; init; } = 5;
 
+    /// <summary>Report the process's resident memory every this many timed walks (0: never), to check it stays flat.</summary>
+    public int ReportMemoryEvery { get; init; }
+
     internal void Validate()
     {
-        if (Width < 1 || Height < 1) throw new ArgumentException($"bad image size {Width}x{Height}", "--width");
+        if (Width < 1 || Height < 1) throw new BadInputException($"--width and --height must be at least 1, got {Width}x{Height}");
+        if (ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {ReportMemoryEvery}");
         if (Classes < 1 || Classes > 254) throw new BadInputException($"--classes must be in 1..254, got {Classes}");
         if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
         if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
@@ -54,7 +58,7 @@ public sealed record RandomWalkBenchmarkResult(RandomWalkBenchmarkOptions Option
 /// </summary>
 public static class RandomWalkBenchmark
 {
-    public static RandomWalkBenchmarkResult Run(RandomWalkBenchmarkOptions options)
+    public static RandomWalkBenchmarkResult Run(RandomWalkBenchmarkOptions options, Action<string>? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -62,11 +66,16 @@ public static class RandomWalkBenchmark
         int h = (options.Height - 1) / RandomWalkPropagation.Stride + 1, w = (options.Width - 1) / RandomWalkPropagation.Stride + 1;
         var cams = AffinityBenchmarks.SmoothCams(w, h, options.Classes, seed: 1);
         var edge = SyntheticEdge(w, h, seed: 2);
+        int run = 0;
         var walk = Timing.Measure(() =>
         {
-            using var scope = NewDisposeScope();
-            var walked = RandomWalkPropagation.Propagate(cams.Values, cams.Classes, h, w, edge, options.Walk);
-            RandomWalkPropagation.UpsampleAndNormalize(tensor(walked, [cams.Classes, 1, h, w]), options.Height, options.Width);
+            using (var scope = NewDisposeScope())
+            {
+                var walked = RandomWalkPropagation.Propagate(cams.Values, cams.Classes, h, w, edge, options.Walk);
+                RandomWalkPropagation.UpsampleAndNormalize(tensor(walked, [cams.Classes, 1, h, w]), options.Height, options.Width);
+            }
+            Runtime.NativeAllocator.Release();
+            AffinityBenchmarks.ReportMemory(++run - options.Warmup, options.ReportMemoryEvery, "walk", report);
         }, options.Warmup, options.Repeats);
         Timing? edgeTiming = null;
         if (options.Architecture is not null)
