@@ -105,10 +105,17 @@ public sealed record ReproduceResult(SyntheticSummary? Dataset, VocScanReport? T
         if (!File.Exists(path)) return null;
         try
         {
-            var rows = JsonNode.Parse(File.ReadAllText(path))?["rows"]?.AsArray();
-            return rows?.Select(r => new PipelineRow((string)r!["stage"]!, (string)r["split"]!, (double)r["miou"]!)).ToList();
+            if (JsonNode.Parse(File.ReadAllText(path))?["rows"] is not JsonArray array) return null;
+            var rows = new List<PipelineRow>();
+            foreach (var r in array)
+            {
+                if (r?["stage"]?.GetValue<string>() is not { } stage || r["split"]?.GetValue<string>() is not { } split
+                    || r["miou"]?.GetValue<double>() is not { } miou) return null;
+                rows.Add(new PipelineRow(stage, split, miou));
+            }
+            return rows;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
