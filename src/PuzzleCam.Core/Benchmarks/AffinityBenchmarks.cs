@@ -90,17 +90,10 @@ public static class AffinityBenchmarks
         {
             step.Run(images, labels);
             Runtime.NativeAllocator.Release();
-            ReportMemory(++run - options.Warmup, options.ReportMemoryEvery, "step", report);
+            ResidentMemory.ReportEvery(options.ReportMemoryEvery, ++run - options.Warmup, "step", report);
         }, options.Warmup, options.Repeats);
         images.Dispose();
         return timing;
-    }
-
-    /// <summary>Reports the resident memory after timed run <paramref name="timed"/> when it is a multiple of <paramref name="every"/>.</summary>
-    internal static void ReportMemory(int timed, int every, string unit, Action<string>? report)
-    {
-        if (every > 0 && timed > 0 && timed % every == 0)
-            report?.Invoke(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{unit} {timed}: resident memory {TrainStepBenchmark.ResidentMegabytes():F0} MB"));
     }
 
     /// <summary>

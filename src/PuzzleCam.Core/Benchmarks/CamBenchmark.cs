@@ -82,8 +82,7 @@ public static class CamBenchmark
             using (var scope = NewDisposeScope()) cams.Compute(image, allClasses);
             run++;
             int timed = run - options.Warmup;
-            if (options.ReportMemoryEvery > 0 && timed > 0 && timed % options.ReportMemoryEvery == 0)
-                report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"run {timed}: resident memory {TrainStepBenchmark.ResidentMegabytes():F0} MB"));
+            ResidentMemory.ReportEvery(options.ReportMemoryEvery, timed, "run", report);
         }, options.Warmup, options.Repeats);
         var prepare = Timing.Measure(() => cams.Prepare(image), options.Warmup, options.Repeats);
         return new CamBenchmarkResult(options, image.Width, image.Height, device.ToString(), total, prepare);

@@ -75,7 +75,7 @@ public static class RandomWalkBenchmark
                 RandomWalkPropagation.UpsampleAndNormalize(tensor(walked, [cams.Classes, 1, h, w]), options.Height, options.Width);
             }
             Runtime.NativeAllocator.Release();
-            AffinityBenchmarks.ReportMemory(++run - options.Warmup, options.ReportMemoryEvery, "walk", report);
+            ResidentMemory.ReportEvery(options.ReportMemoryEvery, ++run - options.Warmup, "walk", report);
         }, options.Warmup, options.Repeats);
         Timing? edgeTiming = null;
         if (options.Architecture is not null)

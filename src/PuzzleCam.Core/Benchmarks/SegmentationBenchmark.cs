@@ -101,8 +101,7 @@ public static class SegmentationBenchmark
             }
             step++;
             NativeAllocator.Release();
-            if (options.ReportMemoryEvery > 0 && step > options.Warmup && (step - options.Warmup) % options.ReportMemoryEvery == 0)
-                report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"step {step - options.Warmup}: resident memory {TrainStepBenchmark.ResidentMegabytes():F0} MB"));
+            ResidentMemory.ReportEvery(options.ReportMemoryEvery, step - options.Warmup, "step", report);
         }, options.Warmup, options.Repeats);
     }
 
@@ -143,8 +142,7 @@ public static class SegmentationBenchmark
             prepare.Add(Stopwatch.GetElapsedTime(start, prepared).TotalSeconds);
             network.Add(Stopwatch.GetElapsedTime(prepared, networked).TotalSeconds);
             crf.Add(Stopwatch.GetElapsedTime(networked, refined).TotalSeconds);
-            if (options.ReportMemoryEvery > 0 && timed % options.ReportMemoryEvery == 0)
-                report?.Invoke(string.Create(CultureInfo.InvariantCulture, $"run {timed}: resident memory {TrainStepBenchmark.ResidentMegabytes():F0} MB"));
+            ResidentMemory.ReportEvery(options.ReportMemoryEvery, timed, "run", report);
         }, options.Warmup, options.Repeats);
         return new SegmentationInferenceBenchmarkResult(options, image.Width, image.Height, device.ToString(), total, new Timing(prepare), new Timing(network), new Timing(crf));
     }

@@ -68,19 +68,10 @@ public static class TrainStepBenchmark
             }
             step++;
             Runtime.NativeAllocator.Release();
-            if (options.ReportMemoryEvery > 0 && step > options.Warmup && (step - options.Warmup) % options.ReportMemoryEvery == 0)
-                report?.Invoke($"step {step - options.Warmup}: resident memory {ResidentMegabytes():F0} MB");
+            ResidentMemory.ReportEvery(options.ReportMemoryEvery, step - options.Warmup, "step", report);
         }, options.Warmup, options.Repeats);
         images.Dispose();
         labels.Dispose();
         return timing;
-    }
-
-    /// <summary>The process's resident set size (native memory included, which the GC does not see).</summary>
-    public static double ResidentMegabytes()
-    {
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return process.WorkingSet64 / (1024.0 * 1024.0);
     }
 }
