@@ -76,7 +76,8 @@ internal static class PipelineCommands
         var imageSize = Flags.Create<int?>("image_size", "training crop; " + Both(o => o.ImageSize));
         var maxEpoch = Flags.Create<int?>("max_epoch", "training epochs; " + Both(o => o.MaxEpoch));
         var lr = Flags.Create<double?>("lr", "learning rate of the backbone weights; " + Both(o => o.LearningRate));
-        var scales = StageFlags.Scales("CAM inference scales, each with its flip");
+        var scales = Flags.Create<string?>("scales", "comma-separated CAM inference scales, each with its flip; synthetic: "
+            + FormatScales(ReproduceOptions.SyntheticScales) + ", voc: " + FormatScales(Cams.CamInferenceOptions.DefaultScales));
         var gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs; DeepLabv3+ trained on the pseudo labels and its predictions on val without and with the CRF, beside the Puzzle-CAM CAMs of val) and print the mIoU of each stage, resuming where an earlier run stopped.")
@@ -98,7 +99,7 @@ internal static class PipelineCommands
                 Synthetic = voc ? null : synthetic.Read(r),
                 SkipBad = r.GetValue(skipBad),
                 Stages = ParseStages(r.GetValue(stages)!),
-                Scales = Cams.CamInferenceOptions.ParseScales(r.GetValue(scales)!),
+                Scales = r.GetValue(scales) is { } given ? Cams.CamInferenceOptions.ParseScales(given) : preset.Scales,
                 TagPrefix = $"{r.GetValue(presetName)}-{arch}-seed{r.GetValue(seed)}",
                 Classifier = classifier with
                 {
@@ -124,6 +125,8 @@ internal static class PipelineCommands
         });
         return command;
     }
+
+    private static string FormatScales(IEnumerable<double> scales) => string.Join(",", scales.Select(Cams.CamInferenceOptions.FormatScale));
 
     private static PipelineStages ParseStages(string text)
     {
