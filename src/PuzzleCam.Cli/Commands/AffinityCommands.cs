@@ -68,7 +68,7 @@ internal static class AffinityCommands
         var labelName = Flags.Create<string>("label_name", "the affinity-label folder under --pred_dir (make-affinity-labels' output)", required: true);
         var predDir = Flags.Create<string?>("pred_dir", "folder holding --label_name (default: experiments/predictions)");
         var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); resnet18 brings its own");
-        var gpus = StageFlags.Gpus("CUDA device (the first of a list; the reference trains this stage on one GPU); 'cpu' for the CPU");
+        var gpus = StageFlags.Gpus("CUDA devices, e.g. 0,1 (data-parallel as train-classification; the reference's README trains this stage on one GPU); 'cpu' for the CPU; default: every visible device (CUDA_VISIBLE_DEVICES) or the CPU");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("train-affinitynet",
             "Stage 4: AffinityNet's edge layers trained on the affinity labels over a frozen ImageNet backbone (train_affinitynet.py); resumable.")

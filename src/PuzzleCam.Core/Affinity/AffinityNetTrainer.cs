@@ -74,7 +74,7 @@ public sealed record AffinityNetTrainingOptions
     /// <summary><c>--pretrained</c>: ImageNet weights of the backbone (the offline resnet18 brings its own).</summary>
     public string? Pretrained { get; init; }
 
-    /// <summary><c>--gpus</c>: the device (the first of a list); the reference trains this stage on one GPU.</summary>
+    /// <summary><c>--gpus</c>: the devices, data-parallel as stage 1 (the reference's README trains this stage on one GPU).</summary>
     public string? Gpus { get; init; }
 
     public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
@@ -127,7 +127,8 @@ public static class AffinityNetTrainer
         options.Validate();
         TorchRuntime.EnsureLoaded();
         var clock = Stopwatch.StartNew();
-        var device = Devices.Parse(options.Gpus)[0];
+        var devices = Devices.Parse(options.Gpus);
+        var device = devices[0];
         var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
         StageInputs.RequireFolder(options.LabelDir, "--label_name", AffinityLabelRunner.StageName, train.Ids, ".png");
         train.CheckReadable(cancel);
@@ -143,16 +144,21 @@ public static class AffinityNetTrainer
         long start = run.StartIteration;
         manual_seed(options.Seed);
         var pathIndex = new PathIndex(AffinityNetTrainingOptions.Radius, options.ImageSize / 4, options.ImageSize / 4);
-        using var model = AffinityNet.Create(options.Architecture, pathIndex);
-        if (options.Pretrained is not null) CheckpointLoader.LoadPretrained(model.Backbone, options.Pretrained);
-        model.to(device);
+        using var parallel = new DataParallel<AffinityNet>(() =>
+        {
+            var replica = AffinityNet.Create(options.Architecture, pathIndex);
+            if (options.Pretrained is not null) CheckpointLoader.LoadPretrained(replica.Backbone, options.Pretrained);
+            return replica;
+        }, devices);
+        var model = parallel.Master;
         using var optimizer = AffinityTrainingStep.CreateOptimizer(model, options.LearningRate, options.WeightDecay, maxIteration, options.Momentum, options.Nesterov);
         run.Restore(model, optimizer);
-        var step = new AffinityTrainingStep(model, optimizer);
+        parallel.Broadcast();
+        var step = new AffinityTrainingStep(parallel, optimizer);
 
         var log = run.OpenLog(echo);
         log.Line(!run.IsResumed
-            ? $"[i] {options.Tag}: AffinityNet {options.Architecture} on {options.LabelName}, {train.Count} images, {maxIteration} iterations on {device}"
+            ? $"[i] {options.Tag}: AffinityNet {options.Architecture} on {options.LabelName}, {train.Count} images, {maxIteration} iterations on {string.Join(", ", devices)}"
             : $"[i] {options.Tag}: resuming at iteration {start} of {maxIteration}");
 
         var pipeline = TransformPipeline.ForAffinityTraining(new AugmentationOptions

@@ -10,16 +10,32 @@ public readonly record struct AffinityStepLosses(float Loss, float BackgroundLos
 /// <summary>
 /// One training step of stage 4 on a batch: the forward with affinities (the backbone frozen, in eval mode, its
 /// features detached; the edge layers in train mode), the loss, the backward and a <see cref="PolyOptimizer"/> step
-/// over the edge layers only. A trainer calls <see cref="Run"/> once per batch.
+/// over the edge layers only. A trainer calls <see cref="Run"/> once per batch. Over several devices the batch is split
+/// among replicas and each term is divided by the whole batch's pair count, so the step equals one model's on the
+/// whole batch.
 /// </summary>
 public sealed class AffinityTrainingStep
 {
-    public AffinityTrainingStep(AffinityNet model, PolyOptimizer optimizer)
+    private readonly DataParallel<AffinityNet>? _parallel;
+
+    /// <summary>A step of one model on its own device.</summary>
+    public AffinityTrainingStep(AffinityNet model, PolyOptimizer optimizer) : this(model, optimizer, null)
+    {
+    }
+
+    /// <summary>A data-parallel step; the optimizer updates <paramref name="parallel"/>'s master replica.</summary>
+    public AffinityTrainingStep(DataParallel<AffinityNet> parallel, PolyOptimizer optimizer)
+        : this((parallel ?? throw new ArgumentNullException(nameof(parallel))).Master, optimizer, parallel)
+    {
+    }
+
+    private AffinityTrainingStep(AffinityNet model, PolyOptimizer optimizer, DataParallel<AffinityNet>? parallel)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
         if (model.PathIndex is null) throw new ArgumentException("the AffinityNet needs a path index to train", nameof(model));
         Labels = new AffinityLabelsFromMask(model.PathIndex);
+        _parallel = parallel is { Devices.Count: > 1 } ? parallel : null;
     }
 
     public AffinityNet Model { get; }
@@ -48,13 +64,39 @@ public sealed class AffinityTrainingStep
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = NewDisposeScope();
-        Model.train();
         Optimizer.ZeroGrad();
+        var report = _parallel is null ? ForwardBackward(images, labels) : ForwardBackward(_parallel, images, labels);
+        Optimizer.Step();
+        _parallel?.Broadcast();
+        return new AffinityStepLosses((float)report[0], (float)report[1], (float)report[2], (float)report[3], Optimizer.LearningRate);
+    }
+
+    private double[] ForwardBackward(Tensor images, AffinityMasks labels)
+    {
+        Model.train();
         var (_, affinity) = Model.ForwardWithAffinity(images);
         var terms = AffinityLoss.Compute(affinity, labels);
         terms.Total.backward();
-        Optimizer.Step();
-        return new AffinityStepLosses(terms.Total.item<float>(), terms.BackgroundLoss.item<float>(),
-            terms.ForegroundLoss.item<float>(), terms.NegativeLoss.item<float>(), Optimizer.LearningRate);
+        return Report(terms);
     }
+
+    private static double[] ForwardBackward(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
+    {
+        var counts = AffinityPairCounts.Of(labels);
+        var xs = parallel.Scatter(images);
+        var background = parallel.Scatter(labels.BackgroundPositive);
+        var foreground = parallel.Scatter(labels.ForegroundPositive);
+        var negative = parallel.Scatter(labels.Negative);
+        return parallel.ForwardBackward(xs.Count, r =>
+        {
+            var replica = parallel.Replica(r);
+            replica.train();
+            var (_, affinity) = replica.ForwardWithAffinity(xs[r]);
+            var terms = AffinityLoss.Compute(affinity, new AffinityMasks(background[r], foreground[r], negative[r]), counts);
+            return (terms.Total, Report(terms));
+        });
+    }
+
+    private static double[] Report(AffinityLossTerms terms) =>
+        [terms.Total.item<float>(), terms.BackgroundLoss.item<float>(), terms.ForegroundLoss.item<float>(), terms.NegativeLoss.item<float>()];
 }
