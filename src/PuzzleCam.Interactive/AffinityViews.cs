@@ -98,7 +98,13 @@ public sealed record AffinityLabelView(RgbImage Image, LabelMap Labels)
             : [name, Html.Number(100 * share, "F1"), agreement is { } a ? Html.Number(100 * a, "F1") : "–"];
     }
 
-    /// <summary>Of the pixels whose label passes <paramref name="kind"/> and whose ground truth is not ignored, the share labelled as the ground truth says.</summary>
+    /// <summary>
+    /// How often the confident labels are right: of the pixels labelled a class, and of those labelled background, the
+    /// share (0..1) the ground truth labels the same (its ignored border left out); null without a ground truth.
+    /// </summary>
+    public (double Foreground, double Background)? Agreements() => GroundTruth is null ? null
+        : (Agreement(l => l != VocClasses.Background && l != AffinityLabels.Ignore)!.Value, Agreement(l => l == VocClasses.Background)!.Value);
+
     private double? Agreement(Func<byte, bool> kind)
     {
         if (GroundTruth is null) return null;

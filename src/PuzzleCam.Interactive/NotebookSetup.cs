@@ -3,6 +3,8 @@ using PuzzleCam.Cams;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.Evaluation;
+using PuzzleCam.Experiments;
 using PuzzleCam.Pipeline;
 using PuzzleCam.RandomWalk;
 using PuzzleCam.Segmentation;
@@ -152,6 +154,15 @@ public sealed record NotebookSetup
         DataDir = DataDir, Backbone = training.Backbone, Mode = training.Mode, UseGroupNorm = training.UseGroupNorm, Tag = training.Tag,
         Domain = domain, Scales = ReproduceOptions.SyntheticSegmentationScales, ExperimentsDir = ExperimentsDir, Iteration = crfIterations,
     };
+
+    /// <summary>
+    /// Scores a prediction folder against the masks of <paramref name="domain"/> (default: the CAM split) and writes the
+    /// report beside the predictions, as <c>puzzlecam reproduce</c> does.
+    /// </summary>
+    public EvaluationReport Evaluate(string predictionDir, EvaluationMode mode, string? domain = null) => new EvaluationRunner(new EvaluationOptions
+    {
+        PredictDir = predictionDir, GtDir = EvaluationOptions.GtDirFromDataDir(DataDir), Ids = Open(domain ?? CamDomain).Ids, Mode = mode,
+    }).RunAndWrite(ExperimentLayout.Report(predictionDir));
 
     public override string ToString() =>
         $"dataset {DataDir} ({(Small ? "small settings" : "full settings")}), experiments in {ExperimentsDir}";
