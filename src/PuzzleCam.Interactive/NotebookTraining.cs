@@ -41,37 +41,44 @@ public static class Train
 /// </summary>
 public sealed class NotebookReporter : IPipelineReporter
 {
-    private readonly List<string> _stages = [];
-
-    /// <summary>The stage headings so far, in order.</summary>
-    public IReadOnlyList<string> Stages => _stages;
-
-    public void Stage(string name)
-    {
-        _stages.Add(name);
+    public void Stage(string name) =>
         Show($"<div style=\"font-weight:bold;margin:8px 4px 2px\">== {Html.Encode(name)}</div>");
-    }
 
     public void Info(string message) => Show($"<pre style=\"font-size:12px;margin:2px 4px\">{Html.Encode(message)}</pre>");
 
-    public IProgress<StageProgress> Progress(string label)
-    {
-        var line = KernelInvocationContext.Current?.Display(Line(label, 0, 0), HtmlFormatter.MimeType);
-        var last = DateTime.MinValue;
-        return new Progress<StageProgress>(p =>
-        {
-            if (line is null || (p.Done < p.Total && DateTime.UtcNow - last < TimeSpan.FromSeconds(1))) return;
-            last = DateTime.UtcNow;
-            line.Update(Line(label, p.Done, p.Total));
-        });
-    }
+    public IProgress<StageProgress> Progress(string label) =>
+        new CountingLine(label, KernelInvocationContext.Current?.Display(new ProgressLine(label, 0, 0), HtmlFormatter.MimeType));
 
-    private static object Line(string label, int done, int total) =>
-        new Microsoft.AspNetCore.Html.HtmlString($"<div style=\"font-size:12px;margin:2px 4px;color:#555\">{Html.Encode(label)}: {done} of {total}</div>");
+    /// <summary>
+    /// A displayed line redrawn at most once a second, and on the last item. Reports arrive from the stage's worker
+    /// threads; they are applied as they come, not posted to a context, so the line is final when the stage returns.
+    /// </summary>
+    private sealed class CountingLine(string label, DisplayedValue? line) : IProgress<StageProgress>
+    {
+        private readonly object _gate = new();
+        private DateTime _last = DateTime.MinValue;
+
+        public void Report(StageProgress value)
+        {
+            if (line is null) return;
+            lock (_gate)
+            {
+                if (value.Done < value.Total && DateTime.UtcNow - _last < TimeSpan.FromSeconds(1)) return;
+                _last = DateTime.UtcNow;
+                line.Update(new ProgressLine(label, value.Done, value.Total));
+            }
+        }
+    }
 
     private static void Show(string html)
     {
         if (KernelInvocationContext.Current is { } context) context.DisplayAs(html, HtmlFormatter.MimeType);
         else Console.WriteLine(System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", "")));
     }
+}
+
+/// <summary>How far a long loop of a stage is: <see cref="Done"/> items of <see cref="Total"/>.</summary>
+public sealed record ProgressLine(string Label, int Done, int Total)
+{
+    public string ToHtml() => $"<div class=\"puzzlecam-progress\" style=\"font-size:12px;margin:2px 4px;color:#555\">{Html.Encode(Label)}: {Done} of {Total}</div>";
 }

@@ -65,6 +65,7 @@ public static class PuzzleCamFormatters
         Use<RandomWalkSpread>(view => view.ToHtml());
         Use<PredictionComparison>(view => view.ToHtml());
         Use<PipelineTable>(table => table.ToHtml());
+        Use<ProgressLine>(line => line.ToHtml());
         Use<PlotlyChart>(chart => chart.ToHtml());
         Use<TensorImage>(image => image.ToHtml());
         Use<torch.Tensor>(tensor => new TensorImage(tensor).ToHtml());

@@ -86,7 +86,7 @@ public sealed record RandomWalkSpread(RgbImage Image, IReadOnlyList<long> Keys, 
             throw new ArgumentException($"the ground truth is {truth.Width}x{truth.Height} but the image is {Image.Width}x{Image.Height}");
         int plane = Image.Width * Image.Height;
         var at = Steps.Select(AtImageSize).ToList();
-        const int tile = 100;
+        const int tile = 84;
         var rows = new List<string>();
         for (int k = 0; k < Classes; k++)
         {
