@@ -77,8 +77,9 @@ public sealed class NotebookReporter : IPipelineReporter
     }
 }
 
-/// <summary>How far a long loop of a stage is: <see cref="Done"/> items of <see cref="Total"/>.</summary>
+/// <summary>How far a long loop of a stage is: <see cref="Done"/> items of <see cref="Total"/> (0 before the loop says its total).</summary>
 public sealed record ProgressLine(string Label, int Done, int Total)
 {
-    public string ToHtml() => $"<div class=\"puzzlecam-progress\" style=\"font-size:12px;margin:2px 4px;color:#555\">{Html.Encode(Label)}: {Done} of {Total}</div>";
+    public string ToHtml() =>
+        $"<div class=\"puzzlecam-progress\" style=\"font-size:12px;margin:2px 4px;color:#555\">{Html.Encode(Label)}: {(Total == 0 ? "starting" : $"{Done} of {Total}")}</div>";
 }

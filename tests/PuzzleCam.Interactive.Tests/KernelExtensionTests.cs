@@ -332,6 +332,26 @@ public class KernelExtensionTests
         Assert.Contains("<table", html[2]);
     }
 
+    [Fact]
+    public async Task PipelineReporterShowsStagesMessagesAndACountingLine()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var events = await kernel.RunAsync("""
+            using PuzzleCam.Interactive; using PuzzleCam.Experiments;
+            var reporter = new NotebookReporter();
+            reporter.Stage("stage 3: affinity labels");
+            reporter.Info("6 written, 0 already there");
+            var progress = reporter.Progress("make-affinity-labels");
+            for (int i = 1; i <= 6; i++) progress.Report(new StageProgress(i, 6));
+            """);
+        var shown = KernelHarness.Html(events.Where(e => e is not DisplayedValueUpdated));
+        Assert.Contains(shown, h => h.Contains("== stage 3: affinity labels"));
+        Assert.Contains(shown, h => h.Contains("<pre") && h.Contains("6 written, 0 already there"));
+        Assert.Contains(shown, h => h.Contains("make-affinity-labels: starting"));
+        var last = KernelHarness.Html(events.OfType<DisplayedValueUpdated>()).Last();
+        Assert.Contains("make-affinity-labels: 6 of 6", last);
+    }
+
     internal static int Images(string html) => Count(html, "data:image/png;base64,");
 
     internal static int Count(string html, string what) => html.Split(what).Length - 1;
