@@ -79,7 +79,11 @@ public static class EvaluationViews
                 ["y"] = new System.Text.Json.Nodes.JsonArray(values.Select(v => (System.Text.Json.Nodes.JsonNode?)v).ToArray()),
             });
         }
-        chart.Layout["yaxis2"] = new System.Text.Json.Nodes.JsonObject { ["title"] = new System.Text.Json.Nodes.JsonObject { ["text"] = "FP / FN" }, ["overlaying"] = "y", ["side"] = "right" };
+        chart.Layout["yaxis2"] = new System.Text.Json.Nodes.JsonObject { ["title"] = new System.Text.Json.Nodes.JsonObject { ["text"] = "FP / FN" }, ["overlaying"] = "y", ["side"] = "right", ["automargin"] = true };
+        // A legend at the right would sit on the FP / FN axis; below the plot it has the width to itself.
+        chart.Layout["legend"] = new System.Text.Json.Nodes.JsonObject { ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = -0.22, ["yanchor"] = "top" };
+        chart.Layout["margin"] = new System.Text.Json.Nodes.JsonObject { ["l"] = 60, ["r"] = 60, ["t"] = 40, ["b"] = 80 };
+        chart.Layout["height"] = 360;
         return chart;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
+using PuzzleCam.Affinity;
 using PuzzleCam.Cams;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Transforms;
@@ -57,6 +58,14 @@ public static class PuzzleCamFormatters
         Use<TrainingChart>(chart => chart.ToHtml());
         Use<EvaluationReport>(EvaluationViews.ToHtml);
         Use<RunComparison>(comparison => comparison.ToHtml());
+        Use<AffinityLabelView>(view => view.ToHtml());
+        Use<EdgeMap>(map => $"<div class=\"puzzlecam-edges\">{Html.Image(ColorMap.Jet.Apply(map.Values, map.Width, map.Height), $"edge map, {map.Width}x{map.Height} cells")}</div>");
+        Use<EdgeMapView>(view => view.ToHtml());
+        Use<PixelAffinityView>(view => view.ToHtml());
+        Use<RandomWalkSpread>(view => view.ToHtml());
+        Use<PredictionComparison>(view => view.ToHtml());
+        Use<PipelineTable>(table => table.ToHtml());
+        Use<ProgressLine>(line => line.ToHtml());
         Use<PlotlyChart>(chart => chart.ToHtml());
         Use<TensorImage>(image => image.ToHtml());
         Use<torch.Tensor>(tensor => new TensorImage(tensor).ToHtml());

@@ -57,8 +57,54 @@ public class BrowserRenderingTests
             var x = torch.linspace(-1, 1, 64).unsqueeze(0);
             return torch.exp(-(x * x + y * y) * 3);
         },
+        ["affinity-labels"] = () =>
+        {
+            var sample = Fixtures.Richest();
+            var cams = Fixtures.Cams(sample, blur: 6);
+            var labels = Affinity.AffinityLabels.Compute(cams, sample.Image, Affinity.AffinityLabelOptions.Readme);
+            return new AffinityLabelView(sample.Image, labels) { Cams = cams, Thresholds = Affinity.AffinityLabelOptions.Readme, GroundTruth = sample.Mask, Title = "stage 3 on CAMs made from the mask" };
+        },
+        ["edge-map"] = () =>
+        {
+            var sample = Fixtures.Richest();
+            return new EdgeMapView(sample.Image, Fixtures.Edges(sample)) { Title = "edges made from the mask" };
+        },
+        ["pixel-affinity"] = () =>
+        {
+            var sample = Fixtures.Richest();
+            var edges = Fixtures.Edges(sample);
+            var (row, column) = ObjectCell(sample.Mask!);
+            return new PixelAffinityView(sample.Image, edges, row, column) { Title = $"the affinities of cell ({row}, {column})" };
+        },
+        ["random-walk-spread"] = () =>
+        {
+            var sample = Fixtures.WithClasses(2);
+            var cams = Fixtures.CoreCams(sample);
+            var cam = Fixtures.StrideCams(cams);
+            var edges = Fixtures.Edges(sample);
+            var steps = RandomWalk.RandomWalkPropagation.PropagateInPowers(cam.Values, cam.Classes, cam.Height, cam.Width, edges.Values, new RandomWalk.RandomWalkOptions());
+            return new RandomWalkSpread(sample.Image, cams.Keys, steps) { GroundTruth = sample.Mask, Title = "the walk of a CAM that found only the object's core" };
+        },
+        ["prediction-comparison"] = () =>
+        {
+            var sample = Fixtures.Richest();
+            var cams = Fixtures.Cams(sample, blur: 6);
+            return PredictionComparison.Of(sample.Image, sample.Mask!,
+                ("CAM at 0.20", new CamView(sample.Image, cams, 0.2).Mask()), ("CAM at 0.50", new CamView(sample.Image, cams, 0.5).Mask()),
+                ("pseudo label", Affinity.AffinityLabels.Compute(cams, sample.Image, new Affinity.AffinityLabelOptions { FgThreshold = 0.3, BgThreshold = 0.3 })));
+        },
+        ["pipeline-table"] = () => new PipelineTable([new("baseline_cam", "train", 48.3), new("cam", "train", 56.2), new("rw", "train", 66.0),
+            new("pseudo_labels", "train", 67.4), new("cam", "val", 55.1), new("deeplab", "val", 61.0), new("deeplab_crf", "val", 62.3)]) { WithPaper = true, Title = "the pipeline's mIoU (illustrative values)" },
         ["tensor-planes"] = () => torch.stack([torch.eye(24), torch.ones(24, 24).triu(), torch.rand(24, 24)]).AsImage(ColorMap.Jet, (0, 1), ["eye", "triu", "rand"]),
     };
+
+    /// <summary>A stride-4 cell inside an object of the mask, near its middle.</summary>
+    private static (int Row, int Column) ObjectCell(IO.LabelMap mask)
+    {
+        var inside = Enumerable.Range(0, mask.Labels.Length).Where(i => mask.Labels[i] is > 0 and < 255).ToList();
+        int i = inside[inside.Count / 2];
+        return (i / mask.Width / 4, i % mask.Width / 4);
+    }
 
     [Theory]
     [MemberData(nameof(Views))]

@@ -1,3 +1,4 @@
+using PuzzleCam.Affinity;
 using PuzzleCam.Cams;
 using PuzzleCam.Data;
 using PuzzleCam.Data.Synthetic;
@@ -51,6 +52,35 @@ internal static class Fixtures
         return new CamFile(keys, HighResCam: new ClassMaps(classes.Count, mask.Height, mask.Width, values));
     }
 
+    /// <summary>
+    /// CAMs that found only the middle of each object, as a classifier that learned the telling part does: each class's
+    /// mask times a narrow bump around the object's centre.
+    /// </summary>
+    public static CamFile CoreCams(VocSample sample, double sigma = 5)
+    {
+        var mask = sample.Mask!;
+        var classes = Enumerable.Range(0, VocClasses.Count).Where(c => sample.Tags[c] > 0).ToList();
+        int plane = mask.Width * mask.Height;
+        var values = new float[classes.Count * plane];
+        for (int k = 0; k < classes.Count; k++)
+        {
+            var inside = Enumerable.Range(0, plane).Where(i => mask.Labels[i] == classes[k] + 1).ToList();
+            if (inside.Count == 0) continue;
+            double cy = inside.Average(i => i / mask.Width), cx = inside.Average(i => i % mask.Width);
+            foreach (var i in inside)
+            {
+                double dy = i / mask.Width - cy, dx = i % mask.Width - cx;
+                values[k * plane + i] = (float)Math.Exp(-(dy * dy + dx * dx) / (2 * sigma * sigma));
+            }
+        }
+        var keys = new long[] { 0 }.Concat(classes.Select(c => (long)c + 1)).ToArray();
+        return new CamFile(keys, HighResCam: new ClassMaps(classes.Count, mask.Height, mask.Width, values));
+    }
+
+    /// <summary>The first validation sample with exactly <paramref name="classes"/> classes (else the richest).</summary>
+    public static VocSample WithClasses(int classes) =>
+        Val.Ids.Select(id => Val.Read(id)).FirstOrDefault(s => s.Tags.Count(t => t > 0) == classes) ?? Richest();
+
     /// <summary>An evaluation of <see cref="Cams"/> over the validation split, swept over the CAM thresholds.</summary>
     public static EvaluationReport Report(int blur)
     {
@@ -64,6 +94,40 @@ internal static class Fixtures
         var results = sweep.Results();
         int best = ThresholdSweep.BestIndex(results);
         return EvaluationReport.From(sweep.CountsAt(best), $"cams-blur{blur}", Val.Root, "npz", Val.Count, Val.Count, false, results[best].Threshold, results);
+    }
+
+    /// <summary>
+    /// An edge map like AffinityNet's for the sample, made from its mask: high in the stride-4 cells where labels meet
+    /// (or the mask's ignored border lies), low elsewhere, softened over the neighbouring cells.
+    /// </summary>
+    public static EdgeMap Edges(VocSample sample)
+    {
+        var mask = sample.Mask!;
+        int s = RandomWalk.RandomWalkPropagation.Stride, h = (mask.Height - 1) / s + 1, w = (mask.Width - 1) / s + 1;
+        var hard = new float[h * w];
+        for (int r = 0; r < h; r++)
+            for (int c = 0; c < w; c++)
+            {
+                var labels = new HashSet<byte>();
+                for (int y = r * s; y < Math.Min(mask.Height, (r + 1) * s); y++)
+                    for (int x = c * s; x < Math.Min(mask.Width, (c + 1) * s); x++) labels.Add(mask[y, x]);
+                hard[r * w + c] = labels.Count > 1 || labels.Contains(VocClasses.Ignore) ? 0.9f : 0.03f;
+            }
+        var soft = BoxBlur(hard, w, h, 1);
+        return new EdgeMap(h, w, hard.Select((v, i) => 0.6f * v + 0.4f * soft[i] / 9).ToArray());
+    }
+
+    /// <summary>The CAM file's image-size maps sampled at the stride-4 cell centres: the <c>cam</c> array the random walk starts from.</summary>
+    public static ClassMaps StrideCams(CamFile cams)
+    {
+        var full = cams.HighResCam!;
+        int s = RandomWalk.RandomWalkPropagation.Stride, h = (full.Height - 1) / s + 1, w = (full.Width - 1) / s + 1;
+        var values = new float[full.Classes * h * w];
+        for (int k = 0; k < full.Classes; k++)
+            for (int r = 0; r < h; r++)
+                for (int c = 0; c < w; c++)
+                    values[(k * h + r) * w + c] = full.Values[(k * full.Height + Math.Min(full.Height - 1, r * s + 1)) * full.Width + Math.Min(full.Width - 1, c * s + 1)];
+        return new ClassMaps(full.Classes, h, w, values);
     }
 
     public static RgbImage Gradient(int width, int height)

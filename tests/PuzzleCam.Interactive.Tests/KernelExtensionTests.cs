@@ -213,6 +213,145 @@ public class KernelExtensionTests
         }
     }
 
+    [Fact]
+    public async Task AffinityLabelsShowConfidentForegroundBackgroundAndIgnored()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var sample = Fixtures.Richest();
+        var npz = Path.Combine(Path.GetTempPath(), $"puzzlecam-affinity-{Guid.NewGuid():N}.npz");
+        Fixtures.Cams(sample, blur: 6).Write(npz);
+        try
+        {
+            var html = string.Concat(await kernel.SubmitAsync($$"""
+                {{Usings}} using PuzzleCam.Cams; using PuzzleCam.Affinity;
+                var data = VocDataset.Open(@"{{Fixtures.Val.Root}}", ImageListSource.FromDomain("val"));
+                var sample = data.Read("{{sample.Id}}");
+                var cams = CamFile.Read(@"{{npz}}");
+                var labels = AffinityLabels.Compute(cams, sample.Image, AffinityLabelOptions.Readme);
+                display(new AffinityLabelView(sample.Image, labels) { Cams = cams, Thresholds = AffinityLabelOptions.Readme, GroundTruth = sample.Mask, Title = "stage 3" });
+                """));
+            Assert.Contains("puzzlecam-affinity-labels", html);
+            // image, strict, lenient, labels over the image, labels, ground truth
+            Assert.Equal(6, Images(html));
+            Assert.Contains("strict: CAM above fg 0.40, before the CRF", html);
+            Assert.Contains("lenient: CAM above bg 0.10, before the CRF", html);
+            foreach (var row in new[] { "confident foreground", "confident background", "ignored (255)", "agrees with the ground truth %" }) Assert.Contains(row, html);
+        }
+        finally
+        {
+            File.Delete(npz);
+        }
+    }
+
+    [Fact]
+    public async Task EdgeMapAndOnePixelsAffinitiesShowThePathThatDecidesThem()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var html = await kernel.SubmitAsync($$"""
+            {{Usings}} using PuzzleCam.Affinity;
+            var image = new RgbImage(96, 96);
+            // One vertical edge (column 12 of 24): every pair across it has affinity 1 - 0.9.
+            var edges = new EdgeMap(24, 24, Enumerable.Range(0, 24 * 24).Select(i => i % 24 == 12 ? 0.9f : 0.05f).ToArray());
+            display(new EdgeMapView(image, edges));
+            display(new PixelAffinityView(image, edges, 10, 8));
+            display(new PixelAffinityView(image, edges, 10, 8) { Partner = (0, -3) });
+            display(edges);
+            """);
+        Assert.Equal(4, html.Count);
+        Assert.Contains("puzzlecam-edges", html[0]);
+        Assert.Equal(3, Images(html[0]) - 1);
+        Assert.Contains("4.2 % of the cells above 0.5", html[0]);
+        Assert.Contains("puzzlecam-pixel-affinity", html[1]);
+        Assert.Contains("radius-10 disc", html[1]);
+        Assert.Contains("<td style=\"padding:2px 8px;border-bottom:1px solid #ddd;text-align:right\">0.100</td>", html[1]);
+        Assert.Contains("onclick", html[1]);
+        Assert.Contains("(0, -3)", html[2]);
+        Assert.Contains(">0.950<", html[2]);
+        Assert.Equal(1, Images(html[3]));
+    }
+
+    [Fact]
+    public async Task RandomWalkSpreadShowsEveryPowerAndTheShareInsideTheObject()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var html = string.Concat(await kernel.SubmitAsync($$"""
+            {{Usings}} using PuzzleCam.Affinity; using PuzzleCam.RandomWalk;
+            var image = new RgbImage(96, 96);
+            // An object filling columns 0..47, its CAM only at one cell; an edge where it ends.
+            var truth = new LabelMap(96, 96, Enumerable.Range(0, 96 * 96).Select(i => i % 96 < 48 ? (byte)12 : (byte)0).ToArray());
+            var edges = new EdgeMap(24, 24, Enumerable.Range(0, 24 * 24).Select(i => i % 24 == 12 ? 0.9f : 0.02f).ToArray());
+            var cam = new float[24 * 24];
+            cam[10 * 24 + 5] = 1;
+            var steps = RandomWalkPropagation.PropagateInPowers(cam, 1, 24, 24, edges.Values, new RandomWalkOptions { ExpTimes = 4 });
+            display(new RandomWalkSpread(image, new long[] { 0, 12 }, steps) { GroundTruth = truth, Title = "one cell of CAM" });
+            """));
+        Assert.Contains("puzzlecam-random-walk", html);
+        // Captions are HTML-encoded, and the encoder writes Latin-1 letters such as · and ² as numeric entities.
+        foreach (var step in new[] { "CAM·(1 − edge)", ">T<", "T²", "T⁴", "T⁸", "T¹⁶" }) Assert.Contains(step, System.Net.WebUtility.HtmlDecode(html));
+        // six snapshots, image, mask, ground truth, colour bar
+        Assert.Equal(10, Images(html));
+        Assert.Contains("how much of each class score lies inside its object", html);
+        Assert.Contains("\"type\":\"log\"", html);
+    }
+
+    [Fact]
+    public async Task PredictionsAgainstTheGroundTruthMarkTheDifferingPixels()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var html = string.Concat(await kernel.SubmitAsync($$"""
+            {{Usings}}
+            var truth = new LabelMap(4, 2, new byte[] { 0, 12, 12, 255, 0, 0, 12, 0 });
+            var pseudo = new LabelMap(4, 2, new byte[] { 0, 12, 0, 12, 0, 0, 12, 15 });
+            var deeplab = new LabelMap(4, 2, new byte[] { 0, 12, 12, 12, 0, 0, 12, 0 });
+            display(PredictionComparison.Of(null, truth, ("pseudo label", pseudo), ("DeepLabv3+", deeplab)));
+            """));
+        Assert.Contains("puzzlecam-predictions", html);
+        Assert.Equal(3, Images(html));
+        Assert.Contains("pseudo label (71.4 % right)", html);
+        Assert.Contains("DeepLabv3+ (100.0 % right)", html);
+        Assert.Contains("pixel accuracy %", html);
+        Assert.Contains("white stripes", html);
+    }
+
+    [Fact]
+    public async Task PipelineTableIsADataFrameAndAChartWithThePapersNumbers()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var html = await kernel.SubmitAsync($$"""
+            {{Usings}} using PuzzleCam.Pipeline;
+            var rows = new[] { new PipelineRow("cam", "train", 50.5), new PipelineRow("rw", "train", 60.25), new PipelineRow("deeplab_crf", "val", 58) };
+            display(new PipelineTable(rows) { WithPaper = true });
+            display(new PipelineTable(rows));
+            display(new PipelineTable(rows).ToDataFrame());
+            """);
+        Assert.Equal(3, html.Count);
+        Assert.Contains("puzzlecam-pipeline", html[0]);
+        foreach (var text in new[] { "Puzzle-CAM CAM", "+ random walk", "DeepLabv3+ + CRF", "paper (ResNeSt-101, VOC) %", "61.90", "71.90", "66.90", "60.25" }) Assert.Contains(text, html[0]);
+        Assert.Equal(1, Count(html[0], "class=\"puzzlecam-plotly\""));
+        Assert.DoesNotContain("paper", html[1]);
+        Assert.Contains("<table", html[2]);
+    }
+
+    [Fact]
+    public async Task PipelineReporterShowsStagesMessagesAndACountingLine()
+    {
+        using var kernel = await KernelHarness.StartAsync();
+        var events = await kernel.RunAsync("""
+            using PuzzleCam.Interactive; using PuzzleCam.Experiments;
+            var reporter = new NotebookReporter();
+            reporter.Stage("stage 3: affinity labels");
+            reporter.Info("6 written, 0 already there");
+            var progress = reporter.Progress("make-affinity-labels");
+            for (int i = 1; i <= 6; i++) progress.Report(new StageProgress(i, 6));
+            """);
+        var shown = KernelHarness.Html(events.Where(e => e is not DisplayedValueUpdated));
+        Assert.Contains(shown, h => h.Contains("== stage 3: affinity labels"));
+        Assert.Contains(shown, h => h.Contains("<pre") && h.Contains("6 written, 0 already there"));
+        Assert.Contains(shown, h => h.Contains("make-affinity-labels: starting"));
+        var last = KernelHarness.Html(events.OfType<DisplayedValueUpdated>()).Last();
+        Assert.Contains("make-affinity-labels: 6 of 6", last);
+    }
+
     internal static int Images(string html) => Count(html, "data:image/png;base64,");
 
     internal static int Count(string html, string what) => html.Split(what).Length - 1;

@@ -27,6 +27,45 @@ public static class RandomWalkPropagation
     public static float[] Propagate(ReadOnlySpan<float> cams, int classes, int height, int width, ReadOnlySpan<float> edge, RandomWalkOptions options,
         int? maxDegreeOfParallelism = null)
     {
+        var attenuated = Attenuate(cams, classes, height, width, edge, options);
+        if (classes == 0) return [];
+        var affinities = new WalkAffinities(edge, height, width, options.Radius);
+        return options.Mode == RandomWalkMode.Dense
+            ? DenseWalk(attenuated, classes, affinities, options)
+            : SparseWalk(attenuated, classes, affinities, options, maxDegreeOfParallelism ?? Environment.ProcessorCount);
+    }
+
+    /// <summary>
+    /// The walk as it spreads: the maps [K, h, w] it starts from (the edge-attenuated CAMs, 0 steps), then after T,
+    /// T², T⁴ … T^(2^exp_times), each continuing from the one before, so the last is <see cref="Propagate(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, RandomWalkOptions, int?)"/>'s
+    /// result at the same cost. The steps are always the sparse stencil's (<see cref="RandomWalkOptions.Mode"/> is not
+    /// read): the dense matrix powers give the same maps, and only the last of them.
+    /// </summary>
+    public static IReadOnlyList<WalkSnapshot> PropagateInPowers(ReadOnlySpan<float> cams, int classes, int height, int width, ReadOnlySpan<float> edge,
+        RandomWalkOptions options, int? maxDegreeOfParallelism = null)
+    {
+        var current = Attenuate(cams, classes, height, width, edge, options);
+        var snapshots = new List<WalkSnapshot> { new(0, current) };
+        if (classes == 0) return snapshots;
+        var stencil = new Stencil(new WalkAffinities(edge, height, width, options.Radius), options.Beta);
+        int pixels = height * width;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism ?? Environment.ProcessorCount) };
+        long done = 0;
+        for (int power = 0; power <= options.ExpTimes; power++)
+        {
+            long target = 1L << power, more = target - done;
+            var source = current;
+            var next = new float[source.Length];
+            Parallel.For(0, classes, parallel, k => stencil.Walk(source.AsSpan(k * pixels, pixels), next.AsSpan(k * pixels, pixels), more));
+            snapshots.Add(new WalkSnapshot(target, next));
+            (current, done) = (next, target);
+        }
+        return snapshots;
+    }
+
+    /// <summary>Checks the inputs of a walk and returns x ⊙ (1 − edge): a CAM on an edge does not spread.</summary>
+    private static float[] Attenuate(ReadOnlySpan<float> cams, int classes, int height, int width, ReadOnlySpan<float> edge, RandomWalkOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(classes);
@@ -35,17 +74,10 @@ public static class RandomWalkPropagation
         int pixels = height * width;
         if (cams.Length != classes * pixels) throw new ArgumentException($"{cams.Length} CAM values are not {classes} planes of {height}x{width}", nameof(cams));
         if (edge.Length != pixels) throw new ArgumentException($"the edge map has {edge.Length} values, expected {height}x{width}", nameof(edge));
-        if (classes == 0) return [];
-
-        // x ⊙ (1 − edge): a CAM on an edge does not spread.
         var attenuated = new float[cams.Length];
         for (int k = 0; k < classes; k++)
             for (int p = 0; p < pixels; p++) attenuated[k * pixels + p] = cams[k * pixels + p] * (1f - edge[p]);
-
-        var affinities = new WalkAffinities(edge, height, width, options.Radius);
-        return options.Mode == RandomWalkMode.Dense
-            ? DenseWalk(attenuated, classes, affinities, options)
-            : SparseWalk(attenuated, classes, affinities, options, maxDegreeOfParallelism ?? Environment.ProcessorCount);
+        return attenuated;
     }
 
     /// <summary>
@@ -232,3 +264,6 @@ public static class RandomWalkPropagation
         }
     }
 }
+
+/// <summary>The random-walk maps [K, h, w] (row-major) after <see cref="Steps"/> products with the transition matrix T.</summary>
+public sealed record WalkSnapshot(long Steps, float[] Maps);

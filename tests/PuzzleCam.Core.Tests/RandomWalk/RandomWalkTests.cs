@@ -70,3 +70,27 @@ public class RandomWalkTests
     public void EdgeCanvasIs512OrTheNextMultipleOf16(int side, int canvas) =>
         Assert.Equal(canvas, AffinityNet.EdgeCanvasSide(side));
 }
+
+public class RandomWalkSpreadTests
+{
+    [Fact]
+    public void EveryPowerIsTheWalkWithThatManySteps()
+    {
+        const int classes = 2, h = 7, w = 9;
+        var rng = new Random(5);
+        var cams = Enumerable.Range(0, classes * h * w).Select(_ => (float)rng.NextDouble()).ToArray();
+        var edge = Enumerable.Range(0, h * w).Select(_ => (float)Math.Pow(rng.NextDouble(), 3)).ToArray();
+        var options = new RandomWalkOptions { ExpTimes = 5, Beta = 3 };
+        var spread = RandomWalkPropagation.PropagateInPowers(cams, classes, h, w, edge, options);
+        Assert.Equal(new long[] { 0, 1, 2, 4, 8, 16, 32 }, spread.Select(s => s.Steps));
+        for (int i = 0; i < cams.Length; i++) Assert.Equal(cams[i] * (1f - edge[i % (h * w)]), spread[0].Maps[i]);
+        Assert.Equal(RandomWalkPropagation.Propagate(cams, classes, h, w, edge, options), spread[^1].Maps);
+        for (int power = 0; power <= options.ExpTimes; power++)
+        {
+            var dense = RandomWalkPropagation.Propagate(cams, classes, h, w, edge, options with { ExpTimes = power, Mode = RandomWalkMode.Dense });
+            var snapshot = spread[power + 1].Maps;
+            double scale = dense.Max(v => Math.Abs(v));
+            for (int i = 0; i < dense.Length; i++) Assert.True(Math.Abs(snapshot[i] - dense[i]) <= 1e-4 * scale, $"T^{1 << power} at {i}: {snapshot[i]} vs dense {dense[i]}");
+        }
+    }
+}
