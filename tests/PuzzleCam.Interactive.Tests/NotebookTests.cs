@@ -39,7 +39,7 @@ public class NotebookTests : IClassFixture<NotebookTests.Packages>
         if (_packages.ForeignLibTorch is { } foreign) environment["LD_LIBRARY_PATH"] = foreign;
         var (code, stdout, stderr) = Processes.Run("dotnet",
             $"tool run dotnet-repl -- --run {Path.Combine(NotebookDir, notebook)} --exit-after-run --output-format ipynb --output-path {output}",
-            TimeSpan.FromMinutes(5), NotebookDir, environment);
+            TimeSpan.FromMinutes(10), NotebookDir, environment);
 
         Assert.True(File.Exists(output), $"dotnet-repl wrote no {output} (exit {code}): {stderr}{stdout}");
         var cells = JsonNode.Parse(File.ReadAllText(output))!["cells"]!.AsArray();
