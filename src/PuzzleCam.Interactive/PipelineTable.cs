@@ -19,16 +19,7 @@ public sealed record PipelineTable(IReadOnlyList<PipelineRow> Rows)
         new(result.Rows(options.EvalDomain, options.ValDomain)) { WithPaper = options.Synthetic is null };
 
     /// <summary>What a row measures, in the paper's words.</summary>
-    public static string Describe(PipelineRow row) => row.Stage switch
-    {
-        "baseline_cam" => "baseline CAM",
-        "cam" => "Puzzle-CAM CAM",
-        "rw" => "+ random walk",
-        "pseudo_labels" => "+ CRF (pseudo labels)",
-        "deeplab" => "DeepLabv3+",
-        "deeplab_crf" => "DeepLabv3+ + CRF",
-        _ => row.Stage,
-    };
+    public static string Describe(PipelineRow row) => ReproduceResult.Describe(row.Stage);
 
     public DataFrame ToDataFrame()
     {

@@ -75,11 +75,11 @@ public sealed record ReproduceResult(SyntheticSummary? Dataset, VocScanReport? T
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append(c, $"{"stage",-18} {"split",-8} {"mIoU (%)",9}");
+        sb.Append(c, $"{"stage",-21} {"split",-8} {"mIoU (%)",9}");
         sb.AppendLine(withPaper ? $" {"paper (ResNeSt-101)",20}" : "");
         foreach (var row in rows)
         {
-            sb.Append(c, $"{Describe(row.Stage),-18} {row.Split,-8} {row.Miou,9:F2}");
+            sb.Append(c, $"{Describe(row.Stage),-21} {row.Split,-8} {row.Miou,9:F2}");
             sb.AppendLine(!withPaper ? "" : PaperMiou(row) is { } paper ? string.Create(c, $" {paper,20:F1}") : $" {"-",20}");
         }
         return sb.ToString().TrimEnd();
@@ -121,12 +121,13 @@ public sealed record ReproduceResult(SyntheticSummary? Dataset, VocScanReport? T
         }
     }
 
-    private static string Describe(string stage) => stage switch
+    /// <summary>The table's name of a row's stage.</summary>
+    public static string Describe(string stage) => stage switch
     {
         "baseline_cam" => "baseline CAM",
         "cam" => "Puzzle-CAM CAM",
         "rw" => "+ random walk",
-        "pseudo_labels" => "+ CRF (pseudo)",
+        "pseudo_labels" => "+ CRF (pseudo labels)",
         "deeplab" => "DeepLabv3+",
         "deeplab_crf" => "DeepLabv3+ + CRF",
         _ => stage,
