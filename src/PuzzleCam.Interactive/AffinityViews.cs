@@ -379,28 +379,5 @@ public static class Strided
     /// Stride-4 planes upsampled as the random walk's result is (bilinear x4 with half-pixel centres, then cropped to
     /// the image), so a map drawn from here lines up with the <c>rw</c> arrays.
     /// </summary>
-    public static ClassMaps Upsample(ClassMaps maps, int width, int height)
-    {
-        var result = new float[maps.Classes * width * height];
-        for (int k = 0; k < maps.Classes; k++)
-        {
-            var source = maps.Values.AsSpan(k * maps.Width * maps.Height, maps.Width * maps.Height);
-            for (int y = 0; y < height; y++)
-            {
-                double fy = Math.Max(0, (y + 0.5) / Stride - 0.5);
-                int y0 = Math.Min((int)fy, maps.Height - 1), y1 = Math.Min(y0 + 1, maps.Height - 1);
-                double wy = fy - y0;
-                for (int x = 0; x < width; x++)
-                {
-                    double fx = Math.Max(0, (x + 0.5) / Stride - 0.5);
-                    int x0 = Math.Min((int)fx, maps.Width - 1), x1 = Math.Min(x0 + 1, maps.Width - 1);
-                    double wx = fx - x0;
-                    double top = source[y0 * maps.Width + x0] * (1 - wx) + source[y0 * maps.Width + x1] * wx;
-                    double bottom = source[y1 * maps.Width + x0] * (1 - wx) + source[y1 * maps.Width + x1] * wx;
-                    result[(k * height + y) * width + x] = (float)(top * (1 - wy) + bottom * wy);
-                }
-            }
-        }
-        return new ClassMaps(maps.Classes, height, width, result);
-    }
+    public static ClassMaps Upsample(ClassMaps maps, int width, int height) => Resample.Bilinear(maps, width, height, 1.0 / Stride);
 }

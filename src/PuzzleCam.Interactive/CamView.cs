@@ -63,11 +63,15 @@ public sealed record CamView(RgbImage? Image, CamFile Cams, double Threshold = C
 /// <summary>Resampling of score maps for display.</summary>
 public static class Resample
 {
-    /// <summary>Bilinear resampling of every plane with half-pixel centres (PyTorch's align_corners=False).</summary>
-    public static ClassMaps Bilinear(ClassMaps maps, int width, int height)
+    /// <summary>
+    /// Bilinear resampling of every plane with half-pixel centres (PyTorch's align_corners=False) to
+    /// <paramref name="width"/> x <paramref name="height"/>; <paramref name="sourceStep"/>, source pixels per output
+    /// pixel, is the size ratio unless given (an upsampling by a fixed factor cropped to an image).
+    /// </summary>
+    public static ClassMaps Bilinear(ClassMaps maps, int width, int height, double? sourceStep = null)
     {
         var result = new float[maps.Classes * width * height];
-        double sx = (double)maps.Width / width, sy = (double)maps.Height / height;
+        double sx = sourceStep ?? (double)maps.Width / width, sy = sourceStep ?? (double)maps.Height / height;
         for (int k = 0; k < maps.Classes; k++)
         {
             var source = maps.Values.AsSpan(k * maps.Width * maps.Height, maps.Width * maps.Height);
