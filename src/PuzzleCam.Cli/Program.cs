@@ -19,6 +19,7 @@ public static class Program
         DataCommands.MakeTrainAug(),
         PipelineCommands.MakeSynthetic(),
         PipelineCommands.Reproduce(),
+        PipelineCommands.Ablation(),
         TrainClassificationCommands.Baseline(),
         TrainClassificationCommands.WithPuzzle(),
         InferenceClassificationCommand.Create(),

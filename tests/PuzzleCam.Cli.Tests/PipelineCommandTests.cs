@@ -87,4 +87,72 @@ public class PipelineCommandTests
         Assert.Contains("already holds this table", again.Output);
         Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(experiments, "reproduce.json")));
     }
+
+    [Theory]
+    [InlineData("--seeds", "0,x")]
+    [InlineData("--seeds", "1,1")]
+    [InlineData("--seeds", "")]
+    [InlineData("--re_loss", "L3_Loss")]
+    [InlineData("--re_loss_option", "everything")]
+    [InlineData("--alpha_schedule", "2")]
+    public void AblationNamesABadFlagInOneLine(string flag, string value)
+    {
+        var work = Directory.CreateTempSubdirectory("ablation-bad").FullName;
+        var data = Path.Combine(work, "datasets", "synthetic");
+        var result = CliHarness.Run("ablation", "--data_dir", data, "--experiments_dir", Path.Combine(work, "experiments"), flag, value);
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(flag, lines[0]);
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
+    public void AblationHelpSaysWhatIsReused()
+    {
+        var help = CliHarness.Run("ablation", "--help");
+        Assert.Contains("cls+pcl+re", help.Output);
+        Assert.Contains("reused", help.Output);
+        Assert.Contains("--re_loss_option", help.Output);
+    }
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void AblationReusesReproducesClassifiersOnATinySyntheticPreset()
+    {
+        var work = Directory.CreateTempSubdirectory("ablation").FullName;
+        var data = Path.Combine(work, "datasets", "synthetic");
+        var experiments = Path.Combine(work, "experiments");
+        string[] tiny = ["--data_dir", data, "--train", "8", "--val", "4", "--size", "64", "--image_size", "32", "--batch_size", "4",
+            "--max_epoch", "1", "--scales", "1.0", "--experiments_dir", experiments];
+        var reproduce = CliHarness.Run(["reproduce", "--stages", "data,classification", .. tiny]);
+        Assert.True(reproduce.ExitCode == 0, reproduce.Error);
+
+        string[] args = ["ablation", "--seeds", "0", .. tiny];
+        var result = CliHarness.Run(args);
+        Assert.True(result.ExitCode == 0, result.Error);
+        // The main job's two classifiers are found finished; only the two new settings train.
+        Assert.Contains("synthetic-resnet18-seed0-baseline: resuming at iteration 2 of 2", result.Output);
+        Assert.Contains("synthetic-resnet18-seed0-puzzle: resuming at iteration 2 of 2", result.Output);
+        Assert.Contains("synthetic-resnet18-seed0-cls_pcl: Puzzle-CAM", result.Output);
+        Assert.Contains("synthetic-resnet18-seed0-cls_re: Puzzle-CAM", result.Output);
+        Assert.Contains("== the loss ablation", result.Output);
+        Assert.Matches(@"cls\+pcl\+re\s+\d+\.\d\d\s+\d+\.\d\d\s+51\.53", result.Output);
+        var path = Path.Combine(experiments, "ablation.json");
+        var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path)).RootElement;
+        var rows = report.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(["cls", "cls+pcl", "cls+re", "cls+pcl+re"], rows.Select(r => r.GetProperty("setting").GetString()!).ToArray());
+        Assert.All(rows, r => Assert.Equal(0, r.GetProperty("seed").GetInt32()));
+        Assert.All(rows, r => Assert.InRange(r.GetProperty("miou").GetDouble(), 0, 100));
+        Assert.True(report.GetProperty("seconds").GetDouble() > 0);
+        var written = File.GetLastWriteTimeUtc(path);
+
+        // A second run trains nothing, infers nothing and prints the same table.
+        var again = CliHarness.Run(args);
+        Assert.True(again.ExitCode == 0, again.Error);
+        Assert.DoesNotContain(": Puzzle-CAM resnet18", again.Output);
+        Assert.DoesNotContain(": baseline resnet18", again.Output);
+        Assert.Contains(": 0 written, 2 already there", again.Output);
+        Assert.Contains("already holds this table", again.Output);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+    }
 }

@@ -85,6 +85,19 @@ internal static class Flags
         return option;
     }
 
+    /// <summary>A string option restricted to a fixed set of values when given; unset, it is null.</summary>
+    public static Option<string?> OptionalChoice(string snakeName, string description, params string[] allowed)
+    {
+        var option = Create<string?>(snakeName, description);
+        option.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string?>();
+            if (v is not null && !allowed.Contains(v)) r.AddError($"--{snakeName}: unknown value '{v}'; accepted: {string.Join(", ", allowed)}");
+        });
+        option.CompletionSources.Add(allowed);
+        return option;
+    }
+
     /// <summary><c>--architecture</c>, restricted to the backbones Core can build.</summary>
     public static Option<string> Architecture(string description, string defaultValue) =>
         Choice("architecture", description, defaultValue, [.. Models.Backbones.Architectures.Select(a => a.Name)]);

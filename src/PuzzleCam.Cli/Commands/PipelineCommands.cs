@@ -55,72 +55,159 @@ internal static class PipelineCommands
         return command;
     }
 
-    public static Command Reproduce()
+    /// <summary>
+    /// The main job's flags, shared by <c>reproduce</c> and <c>ablation</c>: the preset, the dataset and the classifier
+    /// settings that override the preset's. Both commands read them alike, so that the same flags give the same
+    /// classifier runs (the same tags, the same options) and the ablation finds what reproduce trained.
+    /// </summary>
+    private sealed class JobFlags
     {
-        var synthetic0 = ReproduceOptions.ForSynthetic().Classifier;
-        var voc0 = ReproduceOptions.VocClassifier;
-        string Both<T>(Func<Classification.ClassifierTrainingOptions, T> value) =>
-            FormattableString.Invariant($"default: {value(synthetic0)} with --preset synthetic, {value(voc0)} with --preset voc");
-        var dataDir = StageFlags.DataDir("dataset root; with --preset synthetic it is generated there when missing");
-        var presetName = Flags.Choice("preset",
+        private readonly Option<string> _dataDir = StageFlags.DataDir("dataset root; with --preset synthetic it is generated there when missing");
+        private readonly Option<string> _preset = Flags.Choice("preset",
             "synthetic: generate the project's synthetic dataset and train small resnet18 classifiers on the CPU (minutes); " +
             "voc: the reference README's settings on the VOC 2012 root in --data_dir (resnest101 from --pretrained, 512-px crops, batch 32, 15 epochs, lr 0.1; a GPU job)",
             "synthetic", "synthetic", "voc");
-        var skipBad = Flags.Switch("skip_bad", "skip unreadable images with a report instead of stopping");
-        var synthetic = new SyntheticFlags("data_seed");
-        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'default' is data to pseudo_labels (stages 1-6), 'all' adds val_cams, segmentation and inference_segmentation (stages 7-8)", () => "default");
-        var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
-        var architecture = Flags.Create<string?>("architecture", "backbone of both classifiers; " + Both(o => o.Architecture));
-        var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); required with --preset voc");
-        var batchSize = Flags.Create<int?>("batch_size", "training batch; " + Both(o => o.BatchSize));
-        var imageSize = Flags.Create<int?>("image_size", "training crop; " + Both(o => o.ImageSize));
-        var maxEpoch = Flags.Create<int?>("max_epoch", "training epochs; " + Both(o => o.MaxEpoch));
-        var lr = Flags.Create<double?>("lr", "learning rate of the backbone weights; " + Both(o => o.LearningRate));
-        var scales = Flags.Create<string?>("scales", "comma-separated CAM inference scales, each with its flip; synthetic: "
+        private readonly Option<bool> _skipBad = Flags.Switch("skip_bad", "skip unreadable images with a report instead of stopping");
+        private readonly SyntheticFlags _synthetic = new("data_seed");
+        private readonly Option<string?> _architecture;
+        private readonly Option<string?> _pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); required with --preset voc");
+        private readonly Option<int?> _batchSize;
+        private readonly Option<int?> _imageSize;
+        private readonly Option<int?> _maxEpoch;
+        private readonly Option<double?> _lr;
+        private readonly Option<string?> _scales = Flags.Create<string?>("scales", "comma-separated CAM inference scales, each with its flip; synthetic: "
             + FormatScales(ReproduceOptions.SyntheticScales) + ", voc: " + FormatScales(Cams.CamInferenceOptions.DefaultScales));
-        var gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
-        var experimentsDir = StageFlags.ExperimentsDir();
-        var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs; DeepLabv3+ trained on the pseudo labels and its predictions on val without and with the CRF, beside the Puzzle-CAM CAMs of val) and print the mIoU of each stage, resuming where an earlier run stopped.")
+        private readonly Option<string?> _gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
+        private readonly Option<string> _experimentsDir = StageFlags.ExperimentsDir();
+
+        public JobFlags(string classifiers)
         {
-            dataDir, presetName, skipBad, stages, seed, architecture, pretrained, batchSize, imageSize, maxEpoch, lr, scales, gpus, experimentsDir,
-        };
-        synthetic.AddTo(command);
-        command.SetAction((r, cancel) =>
+            var synthetic0 = ReproduceOptions.ForSynthetic().Classifier;
+            var voc0 = ReproduceOptions.VocClassifier;
+            string Both<T>(Func<Classification.ClassifierTrainingOptions, T> value) =>
+                FormattableString.Invariant($"default: {value(synthetic0)} with --preset synthetic, {value(voc0)} with --preset voc");
+            _architecture = Flags.Create<string?>("architecture", $"backbone of {classifiers}; " + Both(o => o.Architecture));
+            _batchSize = Flags.Create<int?>("batch_size", "training batch; " + Both(o => o.BatchSize));
+            _imageSize = Flags.Create<int?>("image_size", "training crop; " + Both(o => o.ImageSize));
+            _maxEpoch = Flags.Create<int?>("max_epoch", "training epochs; " + Both(o => o.MaxEpoch));
+            _lr = Flags.Create<double?>("lr", "learning rate of the backbone weights; " + Both(o => o.LearningRate));
+        }
+
+        public void AddTo(Command c)
         {
-            bool voc = r.GetValue(presetName) == "voc";
-            var preset = voc ? ReproduceOptions.ForVoc(r.GetValue(dataDir)!, r.GetValue(pretrained)) : ReproduceOptions.ForSynthetic();
+            foreach (var option in new Option[] { _dataDir, _preset, _skipBad, _architecture, _pretrained, _batchSize, _imageSize, _maxEpoch, _lr, _scales, _gpus, _experimentsDir })
+                c.Add(option);
+            _synthetic.AddTo(c);
+        }
+
+        /// <summary>The name the main job's tags start with before the seed: <c>{preset}-{architecture}</c>.</summary>
+        public string Run(ParseResult r) => $"{r.GetValue(_preset)}-{r.GetValue(_architecture) ?? Preset(r).Classifier.Architecture}";
+
+        /// <summary>The main job of <paramref name="seed"/>, checked, with its output folders checked too.</summary>
+        public ReproduceOptions Read(ParseResult r, int seed)
+        {
+            var preset = Preset(r);
             var classifier = preset.Classifier;
-            var arch = r.GetValue(architecture) ?? classifier.Architecture;
+            var arch = r.GetValue(_architecture) ?? classifier.Architecture;
             Models.Backbones.Find(arch);
-            int size = r.GetValue(imageSize) ?? classifier.ImageSize;
+            int size = r.GetValue(_imageSize) ?? classifier.ImageSize;
             var options = preset with
             {
-                DataDir = r.GetValue(dataDir)!,
-                Synthetic = voc ? null : synthetic.Read(r),
-                SkipBad = r.GetValue(skipBad),
-                Stages = ParseStages(r.GetValue(stages)!),
-                Scales = r.GetValue(scales) is { } given ? Cams.CamInferenceOptions.ParseScales(given) : preset.Scales,
-                TagPrefix = $"{r.GetValue(presetName)}-{arch}-seed{r.GetValue(seed)}",
+                DataDir = r.GetValue(_dataDir)!,
+                Synthetic = preset.Synthetic is null ? null : _synthetic.Read(r),
+                SkipBad = r.GetValue(_skipBad),
+                Scales = r.GetValue(_scales) is { } given ? Cams.CamInferenceOptions.ParseScales(given) : preset.Scales,
+                TagPrefix = ReproduceOptions.SeedTagPrefix(Run(r), seed),
                 Classifier = classifier with
                 {
-                    Seed = r.GetValue(seed),
+                    Seed = seed,
                     Architecture = arch,
-                    Pretrained = r.GetValue(pretrained),
-                    BatchSize = r.GetValue(batchSize) ?? classifier.BatchSize,
+                    Pretrained = r.GetValue(_pretrained),
+                    BatchSize = r.GetValue(_batchSize) ?? classifier.BatchSize,
                     ImageSize = size,
                     // The preset's resize range scales with an overridden crop as the synthetic preset's does (crop to 2x crop).
-                    MinImageSize = r.GetValue(imageSize) is null ? classifier.MinImageSize : size,
-                    MaxImageSize = r.GetValue(imageSize) is null ? classifier.MaxImageSize : 2 * size,
-                    MaxEpoch = r.GetValue(maxEpoch) ?? classifier.MaxEpoch,
-                    LearningRate = r.GetValue(lr) ?? classifier.LearningRate,
-                    Gpus = r.GetValue(gpus),
-                    ExperimentsDir = r.GetValue(experimentsDir)!,
+                    MinImageSize = r.GetValue(_imageSize) is null ? classifier.MinImageSize : size,
+                    MaxImageSize = r.GetValue(_imageSize) is null ? classifier.MaxImageSize : 2 * size,
+                    MaxEpoch = r.GetValue(_maxEpoch) ?? classifier.MaxEpoch,
+                    LearningRate = r.GetValue(_lr) ?? classifier.LearningRate,
+                    Gpus = r.GetValue(_gpus),
+                    ExperimentsDir = r.GetValue(_experimentsDir)!,
                 },
             };
             options.Validate();
             if (options.Synthetic is not null) IO.OutputLocation.CheckFolder(options.DataDir, "--data_dir");
             IO.OutputLocation.CheckFolder(options.Classifier.ExperimentsDir, "--experiments_dir");
+            return options;
+        }
+
+        private ReproduceOptions Preset(ParseResult r) =>
+            r.GetValue(_preset) == "voc" ? ReproduceOptions.ForVoc(r.GetValue(_dataDir)!, r.GetValue(_pretrained)) : ReproduceOptions.ForSynthetic();
+    }
+
+    public static Command Reproduce()
+    {
+        var job = new JobFlags("both classifiers");
+        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'default' is data to pseudo_labels (stages 1-6), 'all' adds val_cams, segmentation and inference_segmentation (stages 7-8)", () => "default");
+        var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
+        var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs; DeepLabv3+ trained on the pseudo labels and its predictions on val without and with the CRF, beside the Puzzle-CAM CAMs of val) and print the mIoU of each stage, resuming where an earlier run stopped.")
+        {
+            stages, seed,
+        };
+        job.AddTo(command);
+        command.SetAction((r, cancel) =>
+        {
+            var options = job.Read(r, r.GetValue(seed)) with { Stages = ParseStages(r.GetValue(stages)!) };
             Reproduction.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
+            return Task.FromResult(CliApp.Ok);
+        });
+        return command;
+    }
+
+    public static Command Ablation()
+    {
+        var job = new JobFlags("every classifier");
+        var seeds = Flags.Create("seeds", "comma-separated training seeds, a column of the table each", () => "0,1");
+        var losses = ReproduceOptions.ForSynthetic().Classifier.Losses;
+        var reLoss = Flags.OptionalChoice("re_loss",
+            $"L1_Loss or L2_Loss: adds a row of Puzzle-CAM with this reconstruction distance (the main job's, {AblationOptions.DistanceWord(losses.Distance)}, adds none)",
+            "L1_Loss", "L2_Loss");
+        var reLossOption = Flags.OptionalChoice("re_loss_option",
+            $"masking, selection or none: adds a row of Puzzle-CAM with the reconstruction loss over these classes (the main job's, {AblationOptions.SelectionWord(losses.Selection)}, adds none)",
+            "masking", "selection", "none");
+        var alphaSchedule = Flags.OptionalDouble("alpha_schedule",
+            FormattableString.Invariant($"fraction of training over which alpha ramps up (0: constant): adds a row of Puzzle-CAM with it (the main job's, {losses.AlphaSchedule}, adds none)"), 0, 1);
+        var command = new Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
+            "with the puzzle classification loss (cls+pcl), with the reconstruction loss (cls+re) and with both (cls+pcl+re) for each seed, their multi-scale CAMs scored on the " +
+            "evaluation split, printed beside the paper's ResNet-50 numbers and written to experiments/ablation.json. cls and cls+pcl+re are reproduce's baseline and Puzzle-CAM " +
+            "classifiers of the seed (same tags, same options), so what reproduce trained, and its CAMs, are reused; every run resumes where an earlier one stopped.")
+        {
+            seeds, reLoss, reLossOption, alphaSchedule,
+        };
+        job.AddTo(command);
+        command.SetAction((r, cancel) =>
+        {
+            var seedList = AblationOptions.ParseSeeds(r.GetValue(seeds)!);
+            var options = new AblationOptions
+            {
+                Job = job.Read(r, seedList.FirstOrDefault()),
+                Run = job.Run(r),
+                Seeds = seedList,
+                Distance = r.GetValue(reLoss) switch
+                {
+                    null => null,
+                    "L1_Loss" => Classification.ReconstructionDistance.L1,
+                    _ => Classification.ReconstructionDistance.L2,
+                },
+                Selection = r.GetValue(reLossOption) switch
+                {
+                    null => null,
+                    "masking" => Classification.ReconstructionSelection.Masking,
+                    "selection" => Classification.ReconstructionSelection.Selection,
+                    _ => Classification.ReconstructionSelection.None,
+                },
+                AlphaSchedule = r.GetValue(alphaSchedule),
+            };
+            Pipeline.Ablation.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);
         });
         return command;

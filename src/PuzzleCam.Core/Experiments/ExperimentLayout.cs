@@ -4,8 +4,8 @@ namespace PuzzleCam.Experiments;
 /// Where every stage reads and writes under one experiments root, with the reference's names: trained models in
 /// <c>models/{tag}.pth</c>, the text log in <c>logs/{tag}.txt</c>, the JSON log in <c>data/{tag}.json</c>, per-image
 /// outputs in <c>predictions/{name}/</c> (with an evaluation's <c>report.json</c> beside them), and this project's
-/// additions: the resume files of a training run in <c>checkpoints/{tag}/</c> and the pipeline table in
-/// <c>reproduce.json</c>.
+/// additions: the resume files of a training run in <c>checkpoints/{tag}/</c>, the pipeline table in
+/// <c>reproduce.json</c> and the loss ablation's in <c>ablation.json</c>.
 /// </summary>
 /// <param name="Root">The experiments folder; the reference writes <c>experiments</c> in the working directory.</param>
 public sealed record ExperimentLayout(string Root)
@@ -33,6 +33,9 @@ public sealed record ExperimentLayout(string Root)
 
     /// <summary>The whole pipeline's table of mIoUs, stage by stage.</summary>
     public string ReproduceReport => Path.Combine(Root, "reproduce.json");
+
+    /// <summary>The loss ablation's table of CAM mIoUs, setting by setting and seed by seed.</summary>
+    public string AblationReport => Path.Combine(Root, "ablation.json");
 
     /// <summary>The evaluation report of a prediction folder.</summary>
     public static string Report(string predictionDir) => Path.Combine(predictionDir, ReportFileName);

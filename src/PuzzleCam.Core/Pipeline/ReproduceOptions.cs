@@ -69,6 +69,12 @@ public sealed record ReproduceOptions
     public static ReproduceOptions ForSynthetic() => new();
 
     /// <summary>
+    /// The <see cref="TagPrefix"/> of the main job of <paramref name="seed"/>: <c>{run}-seed{seed}</c>, e.g.
+    /// synthetic-resnet18-seed0, so that seeds do not mix and the loss ablation finds the classifiers of the main job.
+    /// </summary>
+    public static string SeedTagPrefix(string run, int seed) => FormattableString.Invariant($"{run}-seed{seed}");
+
+    /// <summary>
     /// The reference README's settings on a VOC 2012 root: ResNeSt-101 classifiers with ImageNet weights from
     /// <paramref name="pretrained"/>, 512-px crops of images resized to 320-640 px, batch 32, 15 epochs, lr 0.1, the
     /// Puzzle-CAM losses with alpha 4 ramped over the first half, trained on train_aug; CAMs of train at scales

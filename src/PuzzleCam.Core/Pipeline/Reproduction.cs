@@ -69,7 +69,8 @@ public static class Reproduction
         return result;
     }
 
-    private static ClassifierRun? RunClassifier(ReproduceOptions options, ClassifierTrainingOptions training, string name, IPipelineReporter reporter, CancellationToken cancel)
+    /// <summary>Stages 1 and 2 of one classifier and its CAM score, each behind its switch; the loss ablation runs its settings through this too.</summary>
+    internal static ClassifierRun? RunClassifier(ReproduceOptions options, ClassifierTrainingOptions training, string name, IPipelineReporter reporter, CancellationToken cancel)
     {
         var stages = options.Stages;
         if ((stages & (PipelineStages.Classification | PipelineStages.Cams | PipelineStages.EvaluateCams)) == 0) return null;

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using PuzzleCam.Experiments;
+
+namespace PuzzleCam.Pipeline;
+
+/// <summary>
+/// The loss ablation as one driver: for each seed and each setting of <see cref="AblationOptions.Settings"/>, stage 1,
+/// stage 2 and the CAM score exactly as <see cref="Reproduction"/> runs them for its own classifiers, resuming from what
+/// earlier runs left on disk (the main job's baseline and Puzzle-CAM classifiers are two of the settings).
+/// </summary>
+public static class Ablation
+{
+    private const PipelineStages ClassifierStages = PipelineStages.Classification | PipelineStages.Cams | PipelineStages.EvaluateCams;
+
+    public static AblationResult Run(AblationOptions options, IPipelineReporter reporter, CancellationToken cancel = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var settings = options.Settings();
+        // The dataset is the same for every seed: made when missing and read through once.
+        Reproduction.Run(options.JobFor(options.Seeds[0]) with { Stages = PipelineStages.Data }, reporter, cancel);
+
+        var rows = new List<AblationRow>();
+        var runs = new List<ClassifierRun>();
+        foreach (var seed in options.Seeds)
+        {
+            var job = options.JobFor(seed) with { Stages = ClassifierStages };
+            foreach (var setting in settings)
+            {
+                var run = Reproduction.RunClassifier(job, setting.Classifier(job), setting.Name, reporter, cancel)!;
+                runs.Add(run);
+                rows.Add(new AblationRow(setting.Name, seed, Math.Round(run.CamScore!.Miou, 2)));
+            }
+        }
+
+        reporter.Stage("the loss ablation: CAM mIoU (%) on " + options.Job.EvalDomain);
+        reporter.Info(AblationResult.Table(rows));
+        var path = new ExperimentLayout(options.Job.Classifier.ExperimentsDir).AblationReport;
+        // A rerun that recomputed nothing keeps the file, and with it the time of the run that made the table.
+        if (AblationResult.ReadRows(path) is not { } earlier || !earlier.SequenceEqual(rows))
+        {
+            AblationResult.WriteRows(path, rows, clock.Elapsed.TotalSeconds);
+            reporter.Info($"written to {path}");
+        }
+        else
+        {
+            reporter.Info($"{path} already holds this table");
+        }
+        return new AblationResult(rows, runs);
+    }
+}
