@@ -51,8 +51,8 @@ public enum PipelineStages
 
     /// <summary>
     /// What <c>puzzlecam reproduce</c> runs unless told otherwise: stages 1-6. On the synthetic preset DeepLabv3+ does
-    /// not yet learn within the job's time (after 155 steps it still predicts background everywhere), so stages 7-8
-    /// run only when asked for.
+    /// not yet learn the classes within the job's time (it finds the objects, but a class is written only in a small
+    /// badge on each body), so stages 7-8 run only when asked for.
     /// </summary>
     Default = Data | Classification | Cams | EvaluateCams | AffinityLabels | AffinityNet | RandomWalk | PseudoLabels,
 
