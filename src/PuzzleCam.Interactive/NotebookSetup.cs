@@ -55,8 +55,14 @@ public sealed record NotebookSetup
         return null;
     }
 
-    /// <summary>Tag prefix of every network the notebooks train; small and full runs never share one.</summary>
-    public string Prefix => Small ? "notebook-small" : "notebook";
+    /// <summary>The name every tag starts with before its seed; small and full runs never share one.</summary>
+    public string Run => Small ? "notebook-small" : "notebook";
+
+    /// <summary>
+    /// Tag prefix of every network the notebooks train, in the main job's scheme (<c>{run}-seed{seed}</c>), so that the
+    /// loss ablation of 08 finds the classifiers of 02 as it finds those of <c>puzzlecam reproduce</c>.
+    /// </summary>
+    public string Prefix => ReproduceOptions.SeedTagPrefix(Run, Classifier.Seed);
 
     /// <summary>The synthetic dataset: 200 training and 40 validation images of 160 px (small: 24 and 8 of 96 px).</summary>
     public SyntheticOptions Dataset => new() { Train = Small ? 24 : 200, Val = Small ? 8 : 40, Size = Small ? 96 : 160, Seed = 0 };
