@@ -58,39 +58,12 @@ public sealed record AblationResult(IReadOnlyList<AblationRow> Rows, IReadOnlyLi
         return sb.ToString().TrimEnd();
     }
 
-    /// <summary>
-    /// Writes <c>{"rows": [{"setting", "seed", "miou"}, ...], "seconds": s}</c> atomically, <paramref name="seconds"/>
-    /// being the wall time of the run that wrote it.
-    /// </summary>
-    public static void WriteRows(string path, IReadOnlyList<AblationRow> rows, double seconds)
-    {
-        var json = new JsonObject
-        {
-            ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject { ["setting"] = r.Setting, ["seed"] = r.Seed, ["miou"] = r.Miou }).ToArray()),
-            ["seconds"] = Math.Round(seconds, 1),
-        };
-        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-    }
+    /// <summary>Writes <c>{"rows": [{"setting", "seed", "miou"}, ...], "seconds": s}</c> atomically.</summary>
+    public static void WriteRows(string path, IReadOnlyList<AblationRow> rows, double seconds) =>
+        TableFile.Write(path, rows.Select(r => new JsonObject { ["setting"] = r.Setting, ["seed"] = r.Seed, ["miou"] = r.Miou }), seconds);
 
     /// <summary>The rows of a file <see cref="WriteRows"/> wrote, or null when there is none or it cannot be read.</summary>
-    public static IReadOnlyList<AblationRow>? ReadRows(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            if (JsonNode.Parse(File.ReadAllText(path))?["rows"] is not JsonArray array) return null;
-            var rows = new List<AblationRow>();
-            foreach (var r in array)
-            {
-                if (r?["setting"]?.GetValue<string>() is not { } setting || r["seed"]?.GetValue<int>() is not { } seed
-                    || r["miou"]?.GetValue<double>() is not { } miou) return null;
-                rows.Add(new AblationRow(setting, seed, miou));
-            }
-            return rows;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
+    public static IReadOnlyList<AblationRow>? ReadRows(string path) => TableFile.Read(path, r =>
+        r["setting"]?.GetValue<string>() is { } setting && r["seed"]?.GetValue<int>() is { } seed && r["miou"]?.GetValue<double>() is { } miou
+            ? new AblationRow(setting, seed, miou) : null);
 }

@@ -85,41 +85,14 @@ public sealed record ReproduceResult(SyntheticSummary? Dataset, VocScanReport? T
         return sb.ToString().TrimEnd();
     }
 
-    /// <summary>
-    /// Writes <c>{"rows": [{"stage", "split", "miou"}, ...], "seconds": s}</c> atomically, <paramref name="seconds"/>
-    /// being the wall time of the run that wrote it.
-    /// </summary>
-    public static void WriteRows(string path, IReadOnlyList<PipelineRow> rows, double seconds)
-    {
-        var json = new JsonObject
-        {
-            ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject { ["stage"] = r.Stage, ["split"] = r.Split, ["miou"] = r.Miou }).ToArray()),
-            ["seconds"] = Math.Round(seconds, 1),
-        };
-        AtomicFile.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-    }
+    /// <summary>Writes <c>{"rows": [{"stage", "split", "miou"}, ...], "seconds": s}</c> atomically.</summary>
+    public static void WriteRows(string path, IReadOnlyList<PipelineRow> rows, double seconds) =>
+        TableFile.Write(path, rows.Select(r => new JsonObject { ["stage"] = r.Stage, ["split"] = r.Split, ["miou"] = r.Miou }), seconds);
 
     /// <summary>The rows of a file <see cref="WriteRows"/> wrote, or null when there is none or it cannot be read.</summary>
-    public static IReadOnlyList<PipelineRow>? ReadRows(string path)
-    {
-        if (!File.Exists(path)) return null;
-        try
-        {
-            if (JsonNode.Parse(File.ReadAllText(path))?["rows"] is not JsonArray array) return null;
-            var rows = new List<PipelineRow>();
-            foreach (var r in array)
-            {
-                if (r?["stage"]?.GetValue<string>() is not { } stage || r["split"]?.GetValue<string>() is not { } split
-                    || r["miou"]?.GetValue<double>() is not { } miou) return null;
-                rows.Add(new PipelineRow(stage, split, miou));
-            }
-            return rows;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
+    public static IReadOnlyList<PipelineRow>? ReadRows(string path) => TableFile.Read(path, r =>
+        r["stage"]?.GetValue<string>() is { } stage && r["split"]?.GetValue<string>() is { } split && r["miou"]?.GetValue<double>() is { } miou
+            ? new PipelineRow(stage, split, miou) : null);
 
     /// <summary>The table's name of a row's stage.</summary>
     public static string Describe(string stage) => stage switch
