@@ -49,6 +49,11 @@ public class PipelineCommandTests
         Assert.Contains("resnet18", help.Output);
     }
 
+    /// <summary>The main job's flags for a synthetic dataset and classifiers small enough to run every stage in seconds.</summary>
+    private static string[] TinyPreset(string data, string experiments) =>
+        ["--data_dir", data, "--train", "8", "--val", "4", "--size", "64", "--image_size", "32", "--batch_size", "4",
+            "--max_epoch", "1", "--scales", "1.0", "--experiments_dir", experiments];
+
     [Fact]
     [Trait("Category", "Slow")]
     public void ReproduceRunsOnATinySyntheticPreset()
@@ -56,8 +61,7 @@ public class PipelineCommandTests
         var work = Directory.CreateTempSubdirectory("reproduce").FullName;
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
-        string[] args = ["reproduce", "--data_dir", data, "--train", "8", "--val", "4", "--size", "64", "--image_size", "32", "--batch_size", "4",
-            "--max_epoch", "1", "--scales", "1.0", "--stages", "all", "--experiments_dir", experiments];
+        string[] args = ["reproduce", "--stages", "all", .. TinyPreset(data, experiments)];
         var result = CliHarness.Run(args);
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("== data", result.Output);
@@ -122,8 +126,7 @@ public class PipelineCommandTests
         var work = Directory.CreateTempSubdirectory("ablation").FullName;
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
-        string[] tiny = ["--data_dir", data, "--train", "8", "--val", "4", "--size", "64", "--image_size", "32", "--batch_size", "4",
-            "--max_epoch", "1", "--scales", "1.0", "--experiments_dir", experiments];
+        var tiny = TinyPreset(data, experiments);
         var reproduce = CliHarness.Run(["reproduce", "--stages", "data,classification", .. tiny]);
         Assert.True(reproduce.ExitCode == 0, reproduce.Error);
 
