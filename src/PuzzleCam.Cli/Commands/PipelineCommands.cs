@@ -147,7 +147,7 @@ internal static class PipelineCommands
     public static Command Reproduce()
     {
         var job = new JobFlags("both classifiers");
-        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'default' is data to pseudo_labels (stages 1-6), 'all' adds val_cams, segmentation and inference_segmentation (stages 7-8)", () => "default");
+        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'all' (the default) is every stage, 1-8; 'pseudo_label_pipeline' is data to pseudo_labels (stages 1-6)", () => "all");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
         var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs; DeepLabv3+ trained on the pseudo labels and its predictions on val without and with the CRF, beside the Puzzle-CAM CAMs of val) and print the mIoU of each stage, resuming where an earlier run stopped.")
         {
@@ -232,9 +232,9 @@ internal static class PipelineCommands
                 "val_cams" => PipelineStages.ValCams,
                 "segmentation" => PipelineStages.Segmentation,
                 "inference_segmentation" => PipelineStages.SegmentationInference,
-                "default" => PipelineStages.Default,
-                "all" => PipelineStages.All,
-                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation, default, all)"),
+                "pseudo_label_pipeline" => PipelineStages.PseudoLabelPipeline,
+                "default" or "all" => PipelineStages.All,
+                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation, pseudo_label_pipeline, all)"),
             };
         return stages;
     }
