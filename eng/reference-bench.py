@@ -151,6 +151,7 @@ def main():
     parser.add_argument("--affinitynet", action="store_true", help="stage 4's AffinityNet step (edge branches, path affinities, affinity loss) instead of stage 1's")
     parser.add_argument("--deeplab", action="store_true", help="stage 7's DeepLabv3+ step (GroupNorm heads) instead of stage 1's")
     parser.add_argument("--use_gn", default="True", help="with --deeplab: GroupNorm (True) or BatchNorm (False) heads")
+    parser.add_argument("--seg_infer", action="store_true", help="with --deeplab: stage 8's network work on one 500x375 image (scales 0.5/1/1.5/2, each with its flip, logits resized to the image and summed, softmax); no CRF")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=10)
@@ -172,11 +173,20 @@ def main():
     masks = torch.randint(0, 21, (args.batch_size, args.image_size, args.image_size))
     if not args.affinitynet:
         optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=1e-4, weight_decay=1e-4, nesterov=True)
-    model.eval() if args.forward_only else model.train()
+    model.eval() if args.forward_only or args.seg_infer else model.train()
     if args.affinitynet:
         model.backbone.eval()
 
     def step():
+        if args.seg_infer:
+            with torch.no_grad():
+                total = 0
+                for scale in (0.5, 1.0, 1.5, 2.0):
+                    x = torch.randn(1, 3, round(375 * scale), round(500 * scale))
+                    logits = F.interpolate(model(torch.cat([x, x.flip(-1)])), size=(375, 500), mode="bilinear", align_corners=False)
+                    total = total + logits[0] + logits[1].flip(-1)
+                F.softmax(total, dim=0).sum().item()
+            return
         if args.forward_only:
             with torch.no_grad():
                 model(images).sum().item()
