@@ -52,7 +52,7 @@ public enum PipelineStages
     /// <summary>Stages 1-6: the CAMs refined into pseudo labels, the part of the pipeline the paper's Table 3 scores.</summary>
     PseudoLabelPipeline = Data | Classification | Cams | EvaluateCams | AffinityLabels | AffinityNet | RandomWalk | PseudoLabels,
 
-    /// <summary>Every stage, 1 to 8: what <c>puzzlecam reproduce</c> runs unless told otherwise.</summary>
+    /// <summary>Every stage, 1 to 8.</summary>
     All = PseudoLabelPipeline | ValCams | Segmentation | SegmentationInference,
 
     /// <summary>What <c>puzzlecam reproduce</c> runs unless told otherwise: the whole pipeline.</summary>
