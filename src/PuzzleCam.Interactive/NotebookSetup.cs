@@ -141,15 +141,16 @@ public sealed record NotebookSetup
 
     /// <summary>
     /// Stage 7 on the pseudo labels of <paramref name="pseudoLabels"/>: the synthetic preset's DeepLabv3+
-    /// (<see cref="ReproduceOptions.SyntheticSegmentation"/>), the model kept by its mIoU on val; small: 64-px crops,
-    /// batch 2, 2 epochs.
+    /// (<see cref="ReproduceOptions.SyntheticSegmentation"/>) with its backbone started from the Puzzle-CAM classifier's,
+    /// as <c>puzzlecam reproduce</c> does, the model kept by its mIoU on val; small: 64-px crops, batch 2, 2 epochs.
     /// </summary>
     public SegmentationTrainingOptions Segmentation(PseudoLabelStageOptions pseudoLabels)
     {
         var options = ReproduceOptions.SyntheticSegmentation with
         {
-            Tag = $"{Prefix}-deeplab", LabelName = pseudoLabels.OutputName, Domain = CamDomain, EvalDomain = "val",
+            Tag = $"{Prefix}-deeplab-from-puzzle", LabelName = pseudoLabels.OutputName, Domain = CamDomain, EvalDomain = "val",
             DataDir = DataDir, ExperimentsDir = ExperimentsDir, Seed = Classifier.Seed,
+            Backbone = Puzzle.Architecture, BackboneFrom = Puzzle.Layout.Model(Puzzle.Tag),
         };
         return Small ? options with { BatchSize = 2, MaxEpoch = 2, ImageSize = 64, MinImageSize = 64, MaxImageSize = 96, NumWorkers = 1 } : options;
     }

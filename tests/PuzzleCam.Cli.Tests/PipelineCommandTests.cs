@@ -72,8 +72,8 @@ public class PipelineCommandTests
         Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-affinitynet.pth")));
         Assert.Contains("== stage 6: pseudo labels", result.Output);
         Assert.Contains("== stage 7: train DeepLabv3+ on the pseudo labels", result.Output);
-        Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-deeplab.pth")));
-        Assert.Equal(4, Directory.GetFiles(Path.Combine(experiments, "predictions", "synthetic-resnet18-seed0-deeplab@val@scale=1.0@iteration=10"), "*.png").Length);
+        Assert.True(File.Exists(Path.Combine(experiments, "models", "synthetic-resnet18-seed0-deeplab-from-puzzle.pth")));
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(experiments, "predictions", "synthetic-resnet18-seed0-deeplab-from-puzzle@val@scale=1.0@iteration=10"), "*.png").Length);
         var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(experiments, "reproduce.json"))).RootElement;
         var rows = report.GetProperty("rows").EnumerateArray().ToArray();
         Assert.Equal(["baseline_cam", "cam", "rw", "pseudo_labels", "cam", "deeplab", "deeplab_crf"], rows.Select(r => r.GetProperty("stage").GetString()!).ToArray());

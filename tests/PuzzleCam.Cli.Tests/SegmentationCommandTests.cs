@@ -152,6 +152,25 @@ public sealed class SegmentationCommandTests(TinySegmentationData data) : IClass
     }
 
     [Fact]
+    public void ABackboneFromAnotherArchitectureOrAMissingFileIsNamed()
+    {
+        var work = data.Folder("from");
+        Directory.CreateDirectory(work);
+        var checkpoint = Path.Combine(work, "resnet50-classifier.pth");
+        using (var classifier = Classifier.Create("resnet50", NormMode.Normal)) classifier.SaveCheckpoint(checkpoint);
+        foreach (var (file, says) in new[] { (checkpoint, "nothing was loaded"), (Path.Combine(work, "missing.pth"), "--backbone_from") })
+        {
+            var experiments = Path.Combine(work, "exps");
+            var result = CliHarness.Run(TrainArgs(data.GroundTruth, experiments, "--backbone_from", file));
+            Assert.Equal(1, result.ExitCode);
+            var line = Assert.Single(result.Error.Trim().Split('\n'));
+            Assert.Contains(file, line);
+            Assert.Contains(says, line);
+            Assert.False(File.Exists(Path.Combine(experiments, "models", "seg.pth")));
+        }
+    }
+
+    [Fact]
     public void HelpExplainsTheSelection()
     {
         var help = CliHarness.Run("train-segmentation", "--help");

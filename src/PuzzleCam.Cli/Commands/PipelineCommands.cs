@@ -149,14 +149,18 @@ internal static class PipelineCommands
         var job = new JobFlags("both classifiers");
         var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'all' (the default) is every stage, 1-8; 'pseudo_label_pipeline' is data to pseudo_labels (stages 1-6)", () => "all");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
+        var deeplabFrom = Flags.OptionalChoice("deeplab_backbone",
+            "what DeepLabv3+'s backbone starts from: puzzle = the trained Puzzle-CAM classifier's backbone (the synthetic preset's default: ImageNet features do not know the synthetic classes), " +
+            "imagenet = ImageNet weights as the reference (the voc preset's default)", "puzzle", "imagenet");
         var command = new Command("reproduce", "Run the pipeline stage after stage (dataset; baseline and Puzzle-CAM classifiers; their multi-scale CAMs, CAM mIoU side by side; affinity labels, AffinityNet, random walk and pseudo labels from the Puzzle-CAM CAMs; DeepLabv3+ trained on the pseudo labels and its predictions on val without and with the CRF, beside the Puzzle-CAM CAMs of val) and print the mIoU of each stage, resuming where an earlier run stopped.")
         {
-            stages, seed,
+            stages, seed, deeplabFrom,
         };
         job.AddTo(command);
         command.SetAction((r, cancel) =>
         {
             var options = job.Read(r, r.GetValue(seed)) with { Stages = ParseStages(r.GetValue(stages)!) };
+            if (r.GetValue(deeplabFrom) is { } from) options = options with { SegmentationBackboneFromClassifier = from == "puzzle" };
             Reproduction.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);
         });

@@ -51,6 +51,8 @@ internal static class SegmentationCommands
             $"pseudo_holdout = every {SegmentationTrainingOptions.HoldoutEvery}th training image is held out and the best epoch by mIoU against their labels is kept (no pixel ground truth); none = the last epoch",
             SegmentationTrainingOptions.SelectionName(d.Selection), "val_gt", "pseudo_holdout", "none");
         var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); resnet18 brings its own");
+        var backboneFrom = Flags.Create<string?>("backbone_from",
+            "start the backbone from a trained classifier's checkpoint of the same backbone (experiments/models/TAG.pth of stage 1) instead of ImageNet weights; unset: the reference");
         var gpus = StageFlags.Gpus("CUDA devices, e.g. 0,1,2,3 (data-parallel); 'cpu' for the CPU; default: every visible device (CUDA_VISIBLE_DEVICES) or the CPU");
         var tf32 = Flags.Switch("tf32", "allow TF32 matrix products and convolutions on CUDA (faster, slightly less exact)");
         var experimentsDir = StageFlags.ExperimentsDir();
@@ -58,7 +60,7 @@ internal static class SegmentationCommands
         var command = new Command("train-segmentation", "Stage 7: DeepLabv3+ trained on a folder of label PNGs, the pseudo labels (train_segmentation.py); resumable.")
         {
             seed, numWorkers, dataDir, domain, evalDomain, architecture, backbone, mode, useGn, batchSize, maxEpoch, maxIterations, lr, wd, momentum,
-            nesterov, imageSize, minImageSize, maxImageSize, printRatio, tag, labelName, labelDir, selection, pretrained, gpus, tf32, experimentsDir, evalEvery,
+            nesterov, imageSize, minImageSize, maxImageSize, printRatio, tag, labelName, labelDir, selection, pretrained, backboneFrom, gpus, tf32, experimentsDir, evalEvery,
         };
         command.SetAction((r, cancel) =>
         {
@@ -88,6 +90,7 @@ internal static class SegmentationCommands
                 LabelDir = r.GetValue(labelDir),
                 Selection = SegmentationTrainingOptions.ParseSelection(r.GetValue(selection)!),
                 Pretrained = r.GetValue(pretrained),
+                BackboneFrom = r.GetValue(backboneFrom),
                 Gpus = r.GetValue(gpus),
                 ExperimentsDir = r.GetValue(experimentsDir)!,
                 EvalEvery = r.GetValue(evalEvery),

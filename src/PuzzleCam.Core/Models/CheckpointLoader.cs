@@ -33,6 +33,26 @@ public static class CheckpointLoader
         Load(backbone, path, source, StateDictAliases.None, optional: null);
     }
 
+    /// <summary>
+    /// Loads the backbone of a trained network's checkpoint (the <c>model.*</c> keys of a classifier, AffinityNet or
+    /// DeepLabv3+ file, also under the reference's <c>stage1.</c>..<c>stage5.</c> names) into <paramref name="backbone"/>;
+    /// the heads are left out. Strict on the backbone: another architecture fails naming the file.
+    /// </summary>
+    public static void LoadBackboneOf(ResidualNetwork backbone, string path)
+    {
+        const string prefix = "model.";
+        var aliases = BackboneNetwork<Tensor>.BackboneAliases;
+        var source = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in TorchCheckpoint.Read(path))
+        {
+            var name = aliases.Resolve(key);
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) source.TryAdd(name[prefix.Length..], value);
+        }
+        if (source.Count == 0)
+            throw new InvalidDataFileException(path, "holds no backbone weights (no model.* or stage1..5.* keys): not a checkpoint of a trained classifier or segmentation network");
+        Load(backbone, path, source, StateDictAliases.None, optional: null);
+    }
+
     /// <summary>Loads an in-memory state dict; <paramref name="path"/> only names the source in errors.</summary>
     public static void Load(nn.Module module, string path, IReadOnlyDictionary<string, Tensor> source, StateDictAliases aliases, Func<string, bool>? optional)
     {

@@ -90,6 +90,7 @@ public sealed record ReproduceOptions
         Classifier = VocClassifier with { DataDir = dataDir, Pretrained = pretrained },
         AffinityNet = new AffinityNetTrainingOptions { Pretrained = pretrained },
         Segmentation = new SegmentationTrainingOptions { Backbone = "resnest101", Pretrained = pretrained },
+        SegmentationBackboneFromClassifier = false,
         Scales = Cams.CamInferenceOptions.DefaultScales,
         SegmentationScales = Cams.CamInferenceOptions.DefaultScales,
     };
@@ -198,6 +199,16 @@ public sealed record ReproduceOptions
     /// </summary>
     public SegmentationTrainingOptions Segmentation { get; init; } = SyntheticSegmentation;
 
+    /// <summary>
+    /// Start DeepLabv3+'s backbone from the trained Puzzle-CAM classifier's (same architecture) instead of ImageNet's.
+    /// The reference starts from ImageNet, whose features already separate VOC's classes, and the VOC preset keeps it.
+    /// The synthetic classes are told apart by a small badge that ImageNet never saw: from ImageNet, the 155 steps the
+    /// job has left learn where objects are but not which class each is (mIoU near background's), while the
+    /// classifier trained on the tags has already learnt the badges. No mask enters either way. The DeepLabv3+ tag says
+    /// which: <c>{prefix}-deeplab-from-puzzle</c>, or <c>{prefix}-deeplab</c> from ImageNet.
+    /// </summary>
+    public bool SegmentationBackboneFromClassifier { get; init; } = true;
+
     /// <summary>Stage 8's scales, each with its flip (the reference's README: 0.5, 1, 1.5, 2).</summary>
     public IReadOnlyList<double> SegmentationScales { get; init; } = SyntheticSegmentationScales;
 
@@ -223,7 +234,7 @@ public sealed record ReproduceOptions
     /// <summary>The synthetic preset's stage-8 scale: 1 with its flip (each further scale adds the network's time again, for the job's half hour).</summary>
     public static IReadOnlyList<double> SyntheticSegmentationScales { get; } = [1.0];
 
-    /// <summary>Tag prefix of every network the driver trains (<c>{prefix}-baseline</c>, <c>-puzzle</c>, <c>-affinitynet</c>, <c>-deeplab</c>).</summary>
+    /// <summary>Tag prefix of every network the driver trains (<c>{prefix}-baseline</c>, <c>-puzzle</c>, <c>-affinitynet</c>, <c>-deeplab</c> or <c>-deeplab-from-puzzle</c>).</summary>
     public string TagPrefix { get; init; } = "synthetic";
 
     public static ClassifierTrainingOptions SyntheticClassifier { get; } = new()

@@ -144,9 +144,10 @@ public static class Reproduction
         };
         var segmentation = options.Segmentation with
         {
-            Tag = options.TagPrefix + "-deeplab", LabelName = pseudo.OutputName, Domain = options.CamDomain, EvalDomain = options.ValDomain,
+            Tag = options.TagPrefix + (options.SegmentationBackboneFromClassifier ? "-deeplab-from-puzzle" : "-deeplab"), Backbone = options.SegmentationBackboneFromClassifier ? puzzle.Architecture : options.Segmentation.Backbone, LabelName = pseudo.OutputName, Domain = options.CamDomain, EvalDomain = options.ValDomain,
             DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
-            Pretrained = options.Segmentation.Pretrained ?? puzzle.Pretrained,
+            Pretrained = options.SegmentationBackboneFromClassifier ? null : options.Segmentation.Pretrained ?? puzzle.Pretrained,
+            BackboneFrom = options.SegmentationBackboneFromClassifier ? puzzle.Layout.Model(puzzle.Tag) : options.Segmentation.BackboneFrom,
         };
         // A dataset smaller than the presets' batches (a quick check on a handful of images) still trains, on one batch an epoch.
         int images = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;

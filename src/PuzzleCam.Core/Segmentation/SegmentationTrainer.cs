@@ -143,12 +143,16 @@ public static class SegmentationTrainer
         return new SegmentationTrainingResult(options.Tag, run.ModelPath, options.Selection, run.BestMiou, iteration, clock.Elapsed);
     }
 
-    /// <summary>DeepLabv3+ as the options build it, with ImageNet weights in its backbone when the backbone or <c>--pretrained</c> provides them.</summary>
+    /// <summary>
+    /// DeepLabv3+ as the options build it: its backbone starts from the classifier of <c>--backbone_from</c>, or from
+    /// ImageNet weights when the backbone or <c>--pretrained</c> provides them.
+    /// </summary>
     public static DeepLabV3Plus CreateModel(SegmentationTrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var model = DeepLabV3Plus.Create(options.Backbone, options.Mode, options.UseGroupNorm);
         if (options.Pretrained is not null) CheckpointLoader.LoadPretrained(model.Backbone, options.Pretrained);
+        if (options.BackboneFrom is not null) CheckpointLoader.LoadBackboneOf(model.Backbone, options.BackboneFrom);
         return model;
     }
 

@@ -108,6 +108,14 @@ public sealed record SegmentationTrainingOptions
     /// <summary><c>--pretrained</c>: ImageNet weights of the backbone (torchvision or ResNeSt .pth); null: the backbone's built-in source, if any.</summary>
     public string? Pretrained { get; init; }
 
+    /// <summary>
+    /// <c>--backbone_from</c>: a stage-1 classifier checkpoint (<c>models/{tag}.pth</c>) of the same backbone whose
+    /// backbone weights start DeepLabv3+'s, in place of the ImageNet ones; its classifier layer is left out. Null: the
+    /// reference, which starts from ImageNet. ImageNet features already separate VOC's classes; on data whose classes
+    /// ImageNet never saw, the classifier trained on the tags is the network that has learnt to tell them apart.
+    /// </summary>
+    public string? BackboneFrom { get; init; }
+
     /// <summary><c>--gpus</c>: "0,1,2,3" trains data-parallel over those CUDA devices; "cpu" or unset without CUDA: the CPU.</summary>
     public string? Gpus { get; init; }
 
@@ -175,5 +183,7 @@ public sealed record SegmentationTrainingOptions
         if (!(PrintRatio > 0 && PrintRatio <= 1)) throw new BadInputException($"--print_ratio must be in (0, 1], got {PrintRatio}");
         if (NumWorkers < 0) throw new BadInputException($"--num_workers must be non-negative, got {NumWorkers}");
         if (Pretrained is not null && !File.Exists(Pretrained)) throw new FileNotFoundException($"{Pretrained}: pretrained weights not found (--pretrained)", Pretrained);
+        if (BackboneFrom is not null && Pretrained is not null) throw new BadInputException("--pretrained and --backbone_from both give the backbone's starting weights; pass one");
+        if (BackboneFrom is not null && !File.Exists(BackboneFrom)) throw new FileNotFoundException($"{BackboneFrom}: classifier checkpoint not found (--backbone_from)", BackboneFrom);
     }
 }

@@ -188,3 +188,61 @@ public class NetworkCheckpointTests
         }
     }
 }
+
+/// <summary>A trained network's backbone started from another network's checkpoint (<c>--backbone_from</c>).</summary>
+public class BackboneTransferTests
+{
+    [Fact]
+    public void DeepLabBackboneStartsFromAClassifierCheckpoint()
+    {
+        using var classifier = Classifier.Create("resnet50", NormMode.Normal);
+        GoldenWeights.Fill(classifier);
+        var path = Path.Combine(Directory.CreateTempSubdirectory("ckpt").FullName, "classifier.pth");
+        classifier.SaveCheckpoint(path);
+        try
+        {
+            using var deeplab = DeepLabV3Plus.Create("resnet50", NormMode.Fix, useGroupNorm: true);
+            var headBefore = deeplab.state_dict().Where(kv => !kv.Key.StartsWith("model.", StringComparison.Ordinal))
+                .ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            CheckpointLoader.LoadBackboneOf(deeplab.Backbone, path);
+
+            var expected = classifier.Backbone.state_dict();
+            foreach (var (key, value) in deeplab.Backbone.state_dict())
+                Assert.True(value.equal(expected[key]).all().item<bool>(), key);
+            foreach (var (key, value) in deeplab.state_dict().Where(kv => headBefore.ContainsKey(kv.Key)))
+                Assert.True(value.equal(headBefore[key]).all().item<bool>(), $"{key} is a head weight and must stay as built");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void AnotherBackboneOrAFileWithoutOneFailsNamingTheFile()
+    {
+        var folder = Directory.CreateTempSubdirectory("ckpt").FullName;
+        var classifierPath = Path.Combine(folder, "resnet50-classifier.pth");
+        var headOnlyPath = Path.Combine(folder, "head-only.pth");
+        using (var classifier = Classifier.Create("resnet50", NormMode.Normal)) classifier.SaveCheckpoint(classifierPath);
+        using (var weight = zeros(20, 512, 1, 1)) TorchCheckpoint.Write(headOnlyPath, new Dictionary<string, Tensor> { ["classifier.weight"] = weight });
+        try
+        {
+            using var deeplab = DeepLabV3Plus.Create("resnest50", NormMode.Fix, useGroupNorm: true);
+            var before = deeplab.Backbone.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+            var wrong = Assert.Throws<InvalidDataFileException>(() => CheckpointLoader.LoadBackboneOf(deeplab.Backbone, classifierPath));
+            Assert.Contains(classifierPath, wrong.Message);
+            Assert.Contains("nothing was loaded", wrong.Message);
+            foreach (var (key, value) in deeplab.Backbone.state_dict())
+                Assert.True(value.equal(before[key]).all().item<bool>(), key);
+
+            var empty = Assert.Throws<InvalidDataFileException>(() => CheckpointLoader.LoadBackboneOf(deeplab.Backbone, headOnlyPath));
+            Assert.Contains(headOnlyPath, empty.Message);
+            Assert.Contains("no backbone weights", empty.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
