@@ -146,12 +146,11 @@ public sealed record NotebookSetup
     /// </summary>
     public SegmentationTrainingOptions Segmentation(PseudoLabelStageOptions pseudoLabels)
     {
-        var options = ReproduceOptions.SyntheticSegmentation with
+        var options = (ReproduceOptions.SyntheticSegmentation with
         {
-            Tag = $"{Prefix}-deeplab-from-puzzle", LabelName = pseudoLabels.OutputName, Domain = CamDomain, EvalDomain = "val",
-            DataDir = DataDir, ExperimentsDir = ExperimentsDir, Seed = Classifier.Seed,
-            Backbone = Puzzle.Architecture, BackboneFrom = Puzzle.Layout.Model(Puzzle.Tag),
-        };
+            Tag = ReproduceOptions.SegmentationTag(Prefix, backboneFromClassifier: true), LabelName = pseudoLabels.OutputName,
+            Domain = CamDomain, EvalDomain = "val", DataDir = DataDir, ExperimentsDir = ExperimentsDir, Seed = Classifier.Seed,
+        }).StartingFrom(Puzzle);
         return Small ? options with { BatchSize = 2, MaxEpoch = 2, ImageSize = 64, MinImageSize = 64, MaxImageSize = 96, NumWorkers = 1 } : options;
     }
 

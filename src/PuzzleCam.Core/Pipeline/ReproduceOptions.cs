@@ -209,6 +209,10 @@ public sealed record ReproduceOptions
     /// </summary>
     public bool SegmentationBackboneFromClassifier { get; init; } = true;
 
+    /// <summary>The DeepLabv3+ tag under <paramref name="tagPrefix"/>: it says where the backbone started.</summary>
+    public static string SegmentationTag(string tagPrefix, bool backboneFromClassifier) =>
+        tagPrefix + (backboneFromClassifier ? "-deeplab-from-puzzle" : "-deeplab");
+
     /// <summary>Stage 8's scales, each with its flip (the reference's README: 0.5, 1, 1.5, 2).</summary>
     public IReadOnlyList<double> SegmentationScales { get; init; } = SyntheticSegmentationScales;
 

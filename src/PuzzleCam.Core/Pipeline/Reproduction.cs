@@ -144,11 +144,12 @@ public static class Reproduction
         };
         var segmentation = options.Segmentation with
         {
-            Tag = options.TagPrefix + (options.SegmentationBackboneFromClassifier ? "-deeplab-from-puzzle" : "-deeplab"), Backbone = options.SegmentationBackboneFromClassifier ? puzzle.Architecture : options.Segmentation.Backbone, LabelName = pseudo.OutputName, Domain = options.CamDomain, EvalDomain = options.ValDomain,
+            Tag = ReproduceOptions.SegmentationTag(options.TagPrefix, options.SegmentationBackboneFromClassifier),
+            LabelName = pseudo.OutputName, Domain = options.CamDomain, EvalDomain = options.ValDomain,
             DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
-            Pretrained = options.SegmentationBackboneFromClassifier ? null : options.Segmentation.Pretrained ?? puzzle.Pretrained,
-            BackboneFrom = options.SegmentationBackboneFromClassifier ? puzzle.Layout.Model(puzzle.Tag) : options.Segmentation.BackboneFrom,
+            Pretrained = options.Segmentation.Pretrained ?? puzzle.Pretrained,
         };
+        if (options.SegmentationBackboneFromClassifier) segmentation = segmentation.StartingFrom(puzzle);
         // A dataset smaller than the presets' batches (a quick check on a handful of images) still trains, on one batch an epoch.
         int images = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;
         if (affinity.BatchSize > images) affinity = affinity with { BatchSize = images };

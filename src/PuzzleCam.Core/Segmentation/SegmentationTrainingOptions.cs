@@ -116,6 +116,13 @@ public sealed record SegmentationTrainingOptions
     /// </summary>
     public string? BackboneFrom { get; init; }
 
+    /// <summary>These options with the backbone of <paramref name="classifier"/>'s trained model as the starting weights.</summary>
+    public SegmentationTrainingOptions StartingFrom(Classification.ClassifierTrainingOptions classifier)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        return this with { Backbone = classifier.Architecture, Pretrained = null, BackboneFrom = classifier.Layout.Model(classifier.Tag) };
+    }
+
     /// <summary><c>--gpus</c>: "0,1,2,3" trains data-parallel over those CUDA devices; "cpu" or unset without CUDA: the CPU.</summary>
     public string? Gpus { get; init; }
 
