@@ -34,6 +34,9 @@ public sealed record ExperimentLayout(string Root)
     /// <summary>The whole pipeline's table of mIoUs, stage by stage.</summary>
     public string ReproduceReport => Path.Combine(Root, "reproduce.json");
 
+    /// <summary>The main job's results figure: validation images, their ground truth and the segmentation network's prediction.</summary>
+    public string ResultsFigure => Path.Combine(Root, "results.png");
+
     /// <summary>The loss ablation's table of CAM mIoUs, setting by setting and seed by seed.</summary>
     public string AblationReport => Path.Combine(Root, "ablation.json");
 

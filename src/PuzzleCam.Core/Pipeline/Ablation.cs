@@ -27,7 +27,7 @@ public static class Ablation
             var job = options.JobFor(seed) with { Stages = ClassifierStages };
             foreach (var setting in settings)
             {
-                var run = Reproduction.RunClassifier(job, setting.Classifier(job), setting.Name, reporter, cancel)!;
+                var run = Reproduction.RunClassifier(job, setting.Classifier(job), setting.Name, job.EvalDomain, reporter, cancel)!;
                 runs.Add(run);
                 rows.Add(new AblationRow(setting.Name, seed, Math.Round(run.CamScore!.Miou, 2)));
             }

@@ -147,13 +147,13 @@ public sealed record ReproduceOptions
     public IReadOnlyList<double> Scales { get; init; } = SyntheticScales;
 
     /// <summary>The synthetic preset's CAM scales: the README's without 2.0.</summary>
-    public static IReadOnlyList<double> SyntheticScales { get; } = [0.5, 1.0, 1.5];
+    public static IReadOnlyList<double> SyntheticScales { get; } = [1.0, 1.5, 2.0];
 
     /// <summary>
     /// Split whose CAMs are inferred and refined into pseudo masks (the reference's README: train_aug; the synthetic
     /// preset keeps to train, a quarter of the images, for time).
     /// </summary>
-    public string CamDomain { get; init; } = "train";
+    public string CamDomain { get; init; } = "train_aug";
 
     /// <summary>Split with masks on which CAMs, random walks and pseudo labels are scored (the reference: train).</summary>
     public string EvalDomain { get; init; } = "train";
@@ -183,10 +183,10 @@ public sealed record ReproduceOptions
     public static AffinityNetTrainingOptions SyntheticAffinityNet { get; } = new()
     {
         BatchSize = 8,
-        MaxEpoch = 5,
-        ImageSize = 192,
-        MinImageSize = 160,
-        MaxImageSize = 320,
+        MaxEpoch = 2,
+        ImageSize = 128,
+        MinImageSize = 96,
+        MaxImageSize = 160,
         NumWorkers = 2,
     };
 
@@ -228,15 +228,18 @@ public sealed record ReproduceOptions
     {
         Backbone = "resnet18",
         BatchSize = 8,
-        MaxEpoch = 5,
+        MaxEpoch = 3,
         ImageSize = 128,
-        MinImageSize = 128,
-        MaxImageSize = 256,
+        MinImageSize = 96,
+        MaxImageSize = 160,
         NumWorkers = 2,
     };
 
     /// <summary>The synthetic preset's stage-8 scale: 1 with its flip (each further scale adds the network's time again, for the job's half hour).</summary>
     public static IReadOnlyList<double> SyntheticSegmentationScales { get; } = [1.0];
+
+    /// <summary>How many validation images (the first of the list) the results figure shows.</summary>
+    public int ResultsFigureImages { get; init; } = 6;
 
     /// <summary>Tag prefix of every network the driver trains (<c>{prefix}-baseline</c>, <c>-puzzle</c>, <c>-affinitynet</c>, <c>-deeplab</c> or <c>-deeplab-from-puzzle</c>).</summary>
     public string TagPrefix { get; init; } = "synthetic";
@@ -249,8 +252,8 @@ public sealed record ReproduceOptions
         MaxEpoch = 4,
         LearningRate = 0.01,
         ImageSize = 128,
-        MinImageSize = 128,
-        MaxImageSize = 256,
+        MinImageSize = 96,
+        MaxImageSize = 160,
         NumWorkers = 2,
         Losses = new PuzzleLossOptions { Alpha = 4 },
     };

@@ -27,7 +27,7 @@ public sealed record RefinementRun(PerImageResult? AffinityLabels, AffinityNetTr
 /// without and with the CRF, each with its score.
 /// </summary>
 public sealed record SegmentationRun(EvaluationReport? CamScore, SegmentationTrainingResult? Training, SegmentationInferenceResult? Predictions,
-    EvaluationReport? PredictionScore, SegmentationInferenceResult? CrfPredictions, EvaluationReport? CrfPredictionScore);
+    EvaluationReport? PredictionScore, SegmentationInferenceResult? CrfPredictions, EvaluationReport? CrfPredictionScore, string? ResultsFigure = null);
 
 /// <summary>One row of the pipeline's table: a stage's output scored on a split.</summary>
 public sealed record PipelineRow(string Stage, string Split, double Miou);

@@ -36,8 +36,9 @@ public static class Reproduction
             eval = Scan(options, options.EvalDomain, reporter, cancel);
         }
         var classifier = options.Classifier with { DataDir = options.DataDir };
-        var baseline = RunClassifier(options, classifier with { Puzzle = false, Tag = options.TagPrefix + "-baseline" }, "baseline", reporter, cancel);
-        var puzzle = RunClassifier(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, "Puzzle-CAM", reporter, cancel);
+        // The baseline's CAMs are only scored; the Puzzle-CAM CAMs also feed stages 3-7, on their own split.
+        var baseline = RunClassifier(options, classifier with { Puzzle = false, Tag = options.TagPrefix + "-baseline" }, "baseline", options.EvalDomain, reporter, cancel);
+        var puzzle = RunClassifier(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, "Puzzle-CAM", options.CamDomain, reporter, cancel);
         const PipelineStages AfterCams = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels
             | PipelineStages.ValCams | PipelineStages.Segmentation | PipelineStages.SegmentationInference;
         var plan = (options.Stages & AfterCams) != 0 ? MakePlan(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }) : null;
@@ -69,8 +70,12 @@ public static class Reproduction
         return result;
     }
 
-    /// <summary>Stages 1 and 2 of one classifier and its CAM score, each behind its switch; the loss ablation runs its settings through this too.</summary>
-    internal static ClassifierRun? RunClassifier(ReproduceOptions options, ClassifierTrainingOptions training, string name, IPipelineReporter reporter, CancellationToken cancel)
+    /// <summary>
+    /// Stages 1 and 2 of one classifier (its CAMs of <paramref name="camDomain"/>, which holds the evaluation split) and
+    /// its CAM score on the evaluation split, each behind its switch; the loss ablation runs its settings through this too.
+    /// </summary>
+    internal static ClassifierRun? RunClassifier(ReproduceOptions options, ClassifierTrainingOptions training, string name, string camDomain,
+        IPipelineReporter reporter, CancellationToken cancel)
     {
         var stages = options.Stages;
         if ((stages & (PipelineStages.Classification | PipelineStages.Cams | PipelineStages.EvaluateCams)) == 0) return null;
@@ -89,14 +94,14 @@ public static class Reproduction
             Architecture = training.Architecture,
             Mode = training.Mode,
             Tag = training.Tag,
-            Domain = options.CamDomain,
+            Domain = camDomain,
             Scales = options.Scales,
             ExperimentsDir = training.ExperimentsDir,
             Gpus = training.Gpus,
         };
         if (stages.HasFlag(PipelineStages.Cams))
         {
-            reporter.Stage($"stage 2: multi-scale CAMs of {options.CamDomain} from the {name} classifier");
+            reporter.Stage($"stage 2: multi-scale CAMs of {camDomain} from the {name} classifier");
             cams = CamInferenceRunner.Run(camOptions, reporter.Progress("inference-classification"), cancel);
             reporter.Info(cams.ToString());
         }
@@ -212,6 +217,7 @@ public static class Reproduction
         EvaluationReport? camScore = null, plainScore = null, crfScore = null;
         SegmentationTrainingResult? trained = null;
         SegmentationInferenceResult? plain = null, withCrf = null;
+        string? figure = null;
         if (stages.HasFlag(PipelineStages.ValCams))
         {
             var cams = plan.Cams with { Domain = options.ValDomain };
@@ -234,8 +240,12 @@ public static class Reproduction
             };
             (plain, plainScore) = Infer(inference with { Iteration = 0 });
             (withCrf, crfScore) = Infer(inference with { Iteration = options.SegmentationCrfIteration });
+            figure = new ExperimentLayout(seg.ExperimentsDir).ResultsFigure;
+            var ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.ValDomain)).Ids.Take(options.ResultsFigureImages).ToArray();
+            ResultsFigure.Write(figure, options.DataDir, ids, withCrf.PredictionDir, $"DeepLabv3+ + CRF (t={options.SegmentationCrfIteration})");
+            reporter.Info($"results figure ({ids.Length} {options.ValDomain} images, ground truth, DeepLabv3+ with the CRF): {figure}");
         }
-        return new SegmentationRun(camScore, trained, plain, plainScore, withCrf, crfScore);
+        return new SegmentationRun(camScore, trained, plain, plainScore, withCrf, crfScore, figure);
 
         (SegmentationInferenceResult, EvaluationReport) Infer(SegmentationInferenceOptions inference)
         {

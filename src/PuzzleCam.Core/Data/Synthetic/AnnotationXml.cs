@@ -4,7 +4,7 @@ using System.Xml;
 
 namespace PuzzleCam.Data.Synthetic;
 
-/// <summary>Writes a scene as a VOC 2012 <c>Annotations/{id}.xml</c> with fixed formatting, so its bytes depend on the scene only.</summary>
+/// <summary>Writes a scene as a VOC 2012 <c>Annotations/{id}.xml</c> (plus each body's look) with fixed formatting, so its bytes depend on the scene only.</summary>
 internal static class AnnotationXml
 {
     public static byte[] Encode(string id, SceneLayout layout)
@@ -42,6 +42,9 @@ internal static class AnnotationXml
                 w.WriteElementString("pose", "Unspecified");
                 w.WriteElementString("truncated", o.Truncated ? "1" : "0");
                 w.WriteElementString("difficult", "0");
+                // Not a VOC field (VOC readers skip it): the class whose look the body wears, which differs from
+                // <name> for the bodies that wear another class's look.
+                w.WriteElementString("look", VocClasses.Names[o.Look]);
                 // VOC boxes are 1-based and inclusive, around the visible part of the object.
                 w.WriteStartElement("bndbox");
                 w.WriteElementString("xmin", Number(b.XMin + 1));

@@ -2,7 +2,10 @@ using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Synthetic;
 
-/// <summary>One object of a scene: its class, its body, and where its badge sits.</summary>
+/// <summary>
+/// One object of a scene: its class, its body, where its badge sits, and the class whose look its body wears (its own
+/// most of the time).
+/// </summary>
 internal sealed record PlacedObject(
     int ClassIndex,
     BlobShape Body,
@@ -10,7 +13,10 @@ internal sealed record PlacedObject(
     double BadgeY,
     double BadgeRadius,
     (double X, double Y) BadgeTurn,
-    bool Truncated);
+    bool Truncated)
+{
+    public int Look { get; init; } = ClassIndex;
+}
 
 /// <summary>
 /// The geometry of one synthetic image: objects stacked back to front and the map of which object owns each pixel.
@@ -33,6 +39,12 @@ internal sealed class SceneLayout
 
     /// <summary>Chance that an object repeats a class already in the image (VOC images often hold several people, sheep, ...).</summary>
     private const double RepeatClassChance = 0.25;
+
+    /// <summary>
+    /// Chance that a body wears its own class's look; otherwise it wears the look of a class drawn at random (possibly
+    /// its own). The look is visible over the whole body but less reliable than the badge, which is never wrong.
+    /// </summary>
+    public const double OwnLookChance = 0.7;
 
     private const int ObjectAttempts = 60;
     private const int FirstObjectAttempts = 2000;
@@ -59,7 +71,7 @@ internal sealed class SceneLayout
     /// <summary>Half-width of the void band on each side of an object boundary (VOC marks about 5 px at 500 px; we keep it thinner).</summary>
     public static int VoidHalfWidth(int size) => 1 + size / 512;
 
-    public static double BadgeRadius(int size, double bodyRadius) => Math.Max(Math.Max(2.5, 0.022 * size), 0.2 * bodyRadius);
+    public static double BadgeRadius(int size, double bodyRadius) => Math.Max(Math.Max(3.5, 0.022 * size), 0.2 * bodyRadius);
 
     public static SceneLayout Sample(SplitMix64 rng, int size)
     {
@@ -108,6 +120,9 @@ internal sealed class SceneLayout
             }
             objects.Add(placed);
         }
+        // Looks are drawn after the geometry, so that the masks of a seed do not depend on them.
+        for (int k = 0; k < objects.Count; k++)
+            if (!rng.Chance(OwnLookChance)) objects[k] = objects[k] with { Look = rng.NextInt(VocClasses.Count) };
         return new SceneLayout(size, objects, owner);
     }
 

@@ -10,12 +10,6 @@ namespace PuzzleCam.Data.Synthetic;
 /// </summary>
 internal static class SceneRenderer
 {
-    /// <summary>Eight muted body hues shared by all classes; saturation stays far below the badges'.</summary>
-    private const int BodyHues = 8;
-
-    /// <summary>Chance that a body takes its class's preferred hue: a weak cue spread over the whole body (see data/README.md).</summary>
-    private const double PreferredHueChance = 0.3;
-
     private const double DecoyBadgeColourChance = 0.3;
 
     public static RgbImage Render(SceneLayout layout, SplitMix64 rng)
@@ -129,7 +123,7 @@ internal static class SceneRenderer
     private static void DrawObject(SKCanvas canvas, PlacedObject o, int s, SplitMix64 rng)
     {
         var body = o.Body;
-        var colour = BodyColour(o.ClassIndex, rng);
+        var colour = BodyColour(o.Look, rng);
         using var outline = body.ToPath();
         float cx = (float)body.Cx, cy = (float)body.Cy, r = (float)body.Radius;
 
@@ -143,7 +137,7 @@ internal static class SceneRenderer
 
         canvas.Save();
         canvas.ClipPath(outline, SKClipOperation.Intersect, antialias: true);
-        DrawPattern(canvas, body, colour, rng);
+        DrawPattern(canvas, body, colour, BodyLook.PatternOf(o.Look), rng);
         canvas.Restore();
 
         using (var paint = new SKPaint
@@ -169,35 +163,35 @@ internal static class SceneRenderer
             canvas.DrawPath(badge, paint);
     }
 
-    /// <summary>A class-independent surface pattern: plain, spots, stripes or a grid, a little darker than the body.</summary>
-    private static void DrawPattern(SKCanvas canvas, BlobShape body, SKColor colour, SplitMix64 rng)
+    /// <summary>The look's surface pattern over the whole body, a little darker than the body's colour.</summary>
+    private static void DrawPattern(SKCanvas canvas, BlobShape body, SKColor colour, BodyPattern pattern, SplitMix64 rng)
     {
         float cx = (float)body.Cx, cy = (float)body.Cy, r = (float)body.Radius;
         float extent = (float)(body.Radius * body.MaxRadialFactor);
-        using var paint = new SKPaint { Color = Scale(colour, 0.78).WithAlpha((byte)rng.Uniform(90, 160)), IsAntialias = true };
-        switch (rng.NextInt(4))
+        using var paint = new SKPaint { Color = Scale(colour, 0.72).WithAlpha((byte)rng.Uniform(120, 190)), IsAntialias = true };
+        switch (pattern)
         {
-            case 1:
+            case BodyPattern.Spots:
             {
-                int spots = 6 + rng.NextInt(11);
+                int spots = 8 + rng.NextInt(9);
                 for (int i = 0; i < spots; i++)
                     canvas.DrawCircle(cx + (float)rng.Uniform(-extent, extent), cy + (float)rng.Uniform(-extent, extent),
-                        (float)rng.Uniform(0.05, 0.12) * r, paint);
+                        (float)rng.Uniform(0.07, 0.13) * r, paint);
                 break;
             }
-            case 2:
+            case BodyPattern.Stripes:
             {
-                float period = (float)rng.Uniform(0.15, 0.35) * r;
+                float period = (float)rng.Uniform(0.2, 0.35) * r;
                 canvas.RotateDegrees((float)rng.Uniform(0, 180), cx, cy);
                 for (float x = cx - extent; x < cx + extent; x += period)
-                    canvas.DrawRect(x, cy - extent, 0.4f * period, 2 * extent, paint);
+                    canvas.DrawRect(x, cy - extent, 0.45f * period, 2 * extent, paint);
                 break;
             }
-            case 3:
+            case BodyPattern.Grid:
             {
-                float period = (float)rng.Uniform(0.2, 0.4) * r;
+                float period = (float)rng.Uniform(0.22, 0.38) * r;
                 paint.Style = SKPaintStyle.Stroke;
-                paint.StrokeWidth = Math.Max(1f, 0.04f * r);
+                paint.StrokeWidth = Math.Max(1f, 0.05f * r);
                 canvas.RotateDegrees((float)rng.Uniform(0, 90), cx, cy);
                 for (float t = -extent; t < extent; t += period)
                 {
@@ -206,21 +200,24 @@ internal static class SceneRenderer
                 }
                 break;
             }
+            case BodyPattern.Rings:
+            {
+                float period = (float)rng.Uniform(0.22, 0.36) * r;
+                paint.Style = SKPaintStyle.Stroke;
+                paint.StrokeWidth = 0.4f * period;
+                float ox = cx + (float)rng.Uniform(-0.3, 0.3) * r, oy = cy + (float)rng.Uniform(-0.3, 0.3) * r;
+                for (float radius = 0.5f * period; radius < 2.2f * extent; radius += period) canvas.DrawCircle(ox, oy, radius, paint);
+                break;
+            }
         }
     }
 
-    /// <summary>
-    /// A muted body colour. Each class prefers one of the shared hues (class i: hue 3i mod 8, so each hue is
-    /// preferred by two or three classes) and takes it with a small probability; otherwise any hue.
-    /// </summary>
-    private static SKColor BodyColour(int classIndex, SplitMix64 rng)
-    {
-        int hue = rng.Chance(PreferredHueChance) ? classIndex * 3 % BodyHues : rng.NextInt(BodyHues);
-        return SKColor.FromHsv(
-            (float)((hue * 360.0 / BodyHues + rng.Uniform(-10, 10) + 360) % 360),
+    /// <summary>The body colour of a look: its hue family, turned a little and muted far below the badges' saturation.</summary>
+    private static SKColor BodyColour(int look, SplitMix64 rng) =>
+        SKColor.FromHsv(
+            (float)((BodyLook.HueOf(look) + rng.Uniform(-12, 12) + 360) % 360),
             (float)rng.Uniform(30, 46),
             (float)rng.Uniform(50, 74));
-    }
 
     private static SKColor Muted(SplitMix64 rng, double minSat, double maxSat, double minVal, double maxVal) =>
         SKColor.FromHsv((float)rng.Uniform(0, 360), (float)(100 * rng.Uniform(minSat, maxSat)), (float)(100 * rng.Uniform(minVal, maxVal)));

@@ -10,7 +10,7 @@ public sealed record SyntheticOptions
     public int Val { get; init; } = 100;
 
     /// <summary>Width and height of every image in pixels (<c>--size</c>).</summary>
-    public int Size { get; init; } = 256;
+    public int Size { get; init; } = 128;
 
     /// <summary>Dataset seed (<c>--seed</c>): the same seed gives byte-identical files.</summary>
     public int Seed { get; init; }

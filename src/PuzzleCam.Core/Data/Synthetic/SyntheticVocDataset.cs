@@ -9,8 +9,8 @@ namespace PuzzleCam.Data.Synthetic;
 
 /// <summary>
 /// A self-contained stand-in for PASCAL VOC 2012 in its exact layout (JPEGImages, Annotations, SegmentationClass,
-/// ImageSets/Segmentation), built so that image tags under-determine the masks the way real photos do: every class
-/// is told apart only by a small badge on a body that all classes share. The design is documented in data/README.md.
+/// ImageSets/Segmentation), built so that image tags under-determine the masks the way real photos do: a class shows
+/// over its whole body in a look that is usually right, and for certain only in a small badge on the body. The design is documented in data/README.md.
 /// </summary>
 public static class SyntheticVocDataset
 {
@@ -35,11 +35,33 @@ public static class SyntheticVocDataset
         CancellationToken cancellationToken = default)
     {
         var manifest = Path.Combine(outDir, ManifestName);
-        if (File.Exists(manifest) && JsonSerializer.Deserialize<SyntheticOptions>(File.ReadAllText(manifest)) == options) return null;
+        var wanted = new Manifest(GeneratorVersion, options);
+        if (File.Exists(manifest) && ReadManifest(manifest) == wanted) return null;
         if (File.Exists(manifest)) File.Delete(manifest);
         var summary = Generate(outDir, options, progress, cancellationToken);
-        AtomicFile.WriteAllText(manifest, JsonSerializer.Serialize(options));
+        AtomicFile.WriteAllText(manifest, JsonSerializer.Serialize(wanted));
         return summary;
+    }
+
+    /// <summary>
+    /// The version of the world the generator draws, recorded in the manifest: a dataset cached by another version
+    /// (version 1: every class on one shared body look, told apart by its badge alone) is made anew, never mixed.
+    /// </summary>
+    public const int GeneratorVersion = 2;
+
+    private sealed record Manifest(int Generator, SyntheticOptions Options);
+
+    /// <summary>The manifest's record, or null for one of another shape (an earlier generator wrote the options alone).</summary>
+    private static Manifest? ReadManifest(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path)) is { Options: not null } m ? m : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static readonly string[] ListNames = ["train_aug.txt", "train.txt", "val.txt"];
