@@ -90,10 +90,13 @@ public sealed record NotebookSetup
     public ClassifierTrainingOptions Puzzle => Classifier with { Puzzle = true, Tag = $"{Prefix}-puzzle" };
 
     /// <summary>
-    /// The split whose CAMs are refined into pseudo labels: <c>train</c>, the training images with masks (a quarter of
-    /// <c>train_aug</c>), so that every later stage can be scored against them, as the reference scores them.
+    /// The split whose CAMs are refined into pseudo labels and on whose pseudo labels DeepLabv3+ trains: <c>train_aug</c>,
+    /// every training image, as in the paper.
     /// </summary>
-    public string CamDomain => "train";
+    public string CamDomain => "train_aug";
+
+    /// <summary>The split, part of <see cref="CamDomain"/>, on which CAMs, random walks and pseudo labels are scored, as the reference scores them: <c>train</c>.</summary>
+    public string EvalDomain => "train";
 
     /// <summary>The reference's scales 0.5, 1, 1.5 and 2 (small: 1).</summary>
     public IReadOnlyList<double> CamScales => Small ? [1.0] : CamInferenceOptions.DefaultScales;
@@ -162,12 +165,12 @@ public sealed record NotebookSetup
     };
 
     /// <summary>
-    /// Scores a prediction folder against the masks of <paramref name="domain"/> (default: the CAM split) and writes the
+    /// Scores a prediction folder against the masks of <paramref name="domain"/> (default: the evaluation split) and writes the
     /// report beside the predictions, as <c>puzzlecam reproduce</c> does.
     /// </summary>
     public EvaluationReport Evaluate(string predictionDir, EvaluationMode mode, string? domain = null) => new EvaluationRunner(new EvaluationOptions
     {
-        PredictDir = predictionDir, GtDir = EvaluationOptions.GtDirFromDataDir(DataDir), Ids = Open(domain ?? CamDomain).Ids, Mode = mode,
+        PredictDir = predictionDir, GtDir = EvaluationOptions.GtDirFromDataDir(DataDir), Ids = Open(domain ?? EvalDomain).Ids, Mode = mode,
     }).RunAndWrite(ExperimentLayout.Report(predictionDir));
 
     public override string ToString() =>

@@ -22,7 +22,8 @@ public class SyntheticScaleTests(ITestOutputHelper output)
             Assert.All(summary.TrainAugImagesPerClass, n => Assert.InRange(n, 60, 160));
             // VOC's own masks are about 70 % background, a quarter objects and a few percent void.
             Assert.InRange(summary.LabelFractions[VocClasses.Background], 0.65, 0.85);
-            Assert.InRange(summary.VoidFraction, 0.005, 0.03);
+            // A one-pixel band on each side of every boundary: about 3 % of the pixels at the default 128 px.
+            Assert.InRange(summary.VoidFraction, 0.005, 0.04);
         }
         finally
         {
