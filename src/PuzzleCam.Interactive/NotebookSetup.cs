@@ -128,11 +128,11 @@ public sealed record NotebookSetup
         }
     }
 
-    /// <summary>Stage 5 with the reference's β 10 and exp_times 8.</summary>
+    /// <summary>Stage 5 as the synthetic preset runs it: the reference's β 10 and exp_times 8 on a 128-px edge canvas.</summary>
     public RandomWalkStageOptions RandomWalk => new()
     {
         Architecture = AffinityNet.Architecture, ModelName = AffinityNet.Tag, CamDir = Cams(Puzzle).ExperimentName, Domain = CamDomain,
-        DataDir = DataDir, ExperimentsDir = ExperimentsDir, Walk = new RandomWalkOptions(),
+        DataDir = DataDir, ExperimentsDir = ExperimentsDir, Walk = ReproduceOptions.SyntheticWalk,
     };
 
     /// <summary>Stage 6 with the README's one CRF iteration, cut at <paramref name="threshold"/> (the README: 0.35).</summary>

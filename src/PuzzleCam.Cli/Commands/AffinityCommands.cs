@@ -125,6 +125,9 @@ internal static class AffinityCommands
             "sparse: T^(2^exp_times) applied as repeated sparse products (fast, the same result in exact arithmetic); dense: the reference's (hw)x(hw) matrix squared exp_times times. " +
             "Images larger than 512 px are padded to the next multiple of 16 for the edge network (the reference pads to 512 and would fail)",
             "sparse", "sparse", "dense");
+        var edgeCanvas = Flags.Int("edge_canvas",
+            "side the image is zero-padded to for AffinityNet's edge map (the reference: 512; larger images are padded to the next multiple of 16); a smaller canvas saves time on small images",
+            d.Walk.EdgeCanvas, 16, 8192);
         var dataDir = StageFlags.DataDir();
         var gpus = StageFlags.Gpus();
         var seed = Flags.Int("seed", "accepted for the reference's command lines; nothing here is random", 0, 0);
@@ -132,7 +135,7 @@ internal static class AffinityCommands
         var command = new Command("inference-rw",
             "Stage 5: every image's CAMs walked over AffinityNet's edges, one .npz (keys, rw) per image in MODEL_NAME@train@beta=B@exp_times=E@rw; resumable.")
         {
-            architecture, modelName, camDir, domain, beta, expTimes, propagation, dataDir, gpus, seed, experimentsDir,
+            architecture, modelName, camDir, domain, beta, expTimes, propagation, edgeCanvas, dataDir, gpus, seed, experimentsDir,
         };
         command.SetAction((r, cancel) =>
         {
@@ -147,6 +150,7 @@ internal static class AffinityCommands
                     Beta = r.GetValue(beta),
                     ExpTimes = r.GetValue(expTimes),
                     Mode = r.GetValue(propagation) == "dense" ? RandomWalkMode.Dense : RandomWalkMode.Sparse,
+                    EdgeCanvas = r.GetValue(edgeCanvas),
                 },
                 DataDir = r.GetValue(dataDir)!,
                 Gpus = r.GetValue(gpus),

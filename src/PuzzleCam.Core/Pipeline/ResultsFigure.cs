@@ -11,7 +11,6 @@ namespace PuzzleCam.Pipeline;
 public static class ResultsFigure
 {
     private const int Gap = 6;
-    private const int LabelWidth = 150;
     private const float TextSize = 15;
 
     /// <summary>
@@ -31,11 +30,12 @@ public static class ResultsFigure
         int cell = images.Max(i => Math.Max(i.Width, i.Height)) * zoom;
         using var typeface = FindTypeface();
         using var font = new SKPaint { Typeface = typeface, TextSize = TextSize, IsAntialias = true, Color = SKColors.Black };
+        int labelWidth = typeface is null ? Gap : (int)Math.Ceiling(rows.Max(r => font.MeasureText(r))) + 2 * Gap;
         var shown = truths.Concat(predictions).SelectMany(m => m.Labels).Where(l => l is > 0 and <= VocClasses.Count)
             .Distinct().Order().ToArray();
-        var legend = LegendLayout(shown, font, LabelWidth + ids.Count * (cell + Gap));
+        var legend = LegendLayout(shown, font, labelWidth + ids.Count * (cell + Gap));
 
-        int width = LabelWidth + ids.Count * (cell + Gap);
+        int width = labelWidth + ids.Count * (cell + Gap);
         int height = rows.Length * (cell + Gap) + Gap + legend.Height;
         using var bitmap = new SKBitmap(width, height);
         using (var canvas = new SKCanvas(bitmap))
@@ -48,7 +48,7 @@ public static class ResultsFigure
                 for (int c = 0; c < ids.Count; c++)
                 {
                     using var tile = r == 0 ? ToBitmap(images[c]) : ToBitmap(r == 1 ? truths[c] : predictions[c]);
-                    var dest = SKRect.Create(LabelWidth + c * (cell + Gap), y, tile.Width * zoom, tile.Height * zoom);
+                    var dest = SKRect.Create(labelWidth + c * (cell + Gap), y, tile.Width * zoom, tile.Height * zoom);
                     canvas.DrawBitmap(tile, dest);
                 }
             }

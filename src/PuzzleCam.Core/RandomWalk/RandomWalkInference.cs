@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace PuzzleCam.RandomWalk;
 
 /// <summary>
-/// Stage 5 for one image: the edge map of a trained AffinityNet on the original-size image (and its flip), the
+/// Stage 5 for one image: the edge map of a trained AffinityNet on the original-size image (and its flip), padded to the edge canvas, the
 /// stride-4 CAMs walked over it, then upsampled to the image and normalised by the global maximum. The result is the
 /// <c>rw</c> array of the image's random-walk file. Single-threaded per instance as far as TorchSharp goes.
 /// </summary>
@@ -44,7 +44,7 @@ public sealed class RandomWalkInference
         var chw = _normalize.Apply(image);
         var single = tensor(chw.Data, [1, 3, image.Height, image.Width]).to(Device);
         var pair = cat([single, single.flip(-1)], 0);
-        return Model.GetEdge(pair).cpu().MoveToOuterDisposeScope();
+        return Model.GetEdge(pair, Options.EdgeCanvas).cpu().MoveToOuterDisposeScope();
     }
 
     /// <summary>

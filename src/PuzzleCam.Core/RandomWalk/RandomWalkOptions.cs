@@ -34,6 +34,17 @@ public sealed record RandomWalkOptions
     /// </summary>
     public int Radius { get; init; } = 5;
 
+    /// <summary>The reference's edge canvas: <c>get_edge</c> pads every image to 512×512 before AffinityNet's forward.</summary>
+    public const int ReferenceEdgeCanvas = 512;
+
+    /// <summary>
+    /// <c>--edge_canvas</c>: the side AffinityNet's input is zero-padded to before the edge map is computed; an image
+    /// larger than it is padded to the next multiple of 16 instead. The reference's 512 makes a 128-px image pay for a
+    /// 512-px forward (16 times the pixels); a smaller canvas changes the edges only within the network's receptive
+    /// field of the right and bottom borders, where the padding is.
+    /// </summary>
+    public int EdgeCanvas { get; init; } = ReferenceEdgeCanvas;
+
     /// <summary><c>--propagation</c>: sparse (default, fast) or dense (the reference's matrix powers, for checking).</summary>
     public RandomWalkMode Mode { get; init; } = RandomWalkMode.Sparse;
 
@@ -44,6 +55,7 @@ public sealed record RandomWalkOptions
         if (ExpTimes < 0 || ExpTimes > MaxExpTimes)
             throw new BadInputException($"--exp_times must be in 0..{MaxExpTimes}, got {ExpTimes}");
         if (Radius < 2) throw new ArgumentException($"the random-walk radius must be at least 2, got {Radius}", "--radius");
+        if (EdgeCanvas is < 16 or > 8192) throw new BadInputException($"--edge_canvas must be in 16..8192, got {EdgeCanvas}");
         if (!Enum.IsDefined(Mode)) throw new BadInputException($"--propagation must be sparse or dense, got {Mode}");
     }
 }

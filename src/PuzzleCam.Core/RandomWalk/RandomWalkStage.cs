@@ -92,6 +92,7 @@ public static class RandomWalkRunner
                 ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
                 ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
                 ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
+                ["edge_canvas"] = options.Walk.EdgeCanvas.ToString(CultureInfo.InvariantCulture),
                 ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
             },
             InputFiles = inputs,
