@@ -227,6 +227,29 @@ public sealed class InputMendTests(TinyDataset data) : IClassFixture<TinyDataset
     }
 
     [Fact]
+    public void EvaluateBlamesAPredictDirThatIsAFileOnThatFlag()
+    {
+        var file = Path.Combine(data.Root, "not-a-folder.txt");
+        File.WriteAllText(file, "x");
+        var result = CliHarness.Run("evaluate", "--predict_dir", file, "--data_dir", data.DataDir, "--domain", "train");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"puzzlecam: error: {file}: --predict_dir names a file; give the folder of predictions", FirstLine(result));
+    }
+
+    [Theory]
+    [InlineData("inference-classification", "0.5,x", "'x' is not a number")]
+    [InlineData("inference-classification", "0.5,9", "every scale must be in")]
+    [InlineData("inference-segmentation", "1.0,1.0", "names a scale twice")]
+    [InlineData("reproduce", "0,1", "every scale must be in")]
+    public void ABadScaleIsAUsageErrorLikeEveryOtherFlag(string command, string scales, string says)
+    {
+        var result = CliHarness.Run(command == "reproduce" ? [command, "--scales", scales] : [command, "--tag", "t", "--scales", scales]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--scales", FirstLine(result));
+        Assert.Contains(says, FirstLine(result));
+    }
+
+    [Fact]
     [Trait("Category", "Slow")]
     public void AResumedTextLogDoesNotRepeatTheIterationsAfterTheCheckpoint()
     {

@@ -131,6 +131,16 @@ public sealed class SegmentationCommandTests(TinySegmentationData data) : IClass
         Assert.Contains("--label_name", line);
     }
 
+    [Fact]
+    public void LabelNameAndLabelDirTogetherAreRefusedNamingBoth()
+    {
+        var result = CliHarness.Run("train-segmentation", "--tag", "seg", "--label_name", "pseudo", "--label_dir", data.GroundTruth,
+            "--data_dir", data.DataDir, "--backbone", "resnet18", "--experiments_dir", data.Folder("both"));
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.Contains("--label_name and --label_dir", line);
+    }
+
     [Theory]
     [InlineData("--backbone", "resnet50")]
     [InlineData("--use_gn", "false")]

@@ -10,7 +10,12 @@ public class GoldenCopyTests
     {
         var copy = GoldenData.RepositoryCopy();
         Assert.NotNull(copy);
-        // A clone with nothing beside it has only the copy, and that is what its tests read.
+        // A clone with nothing beside it has only the copy, and that is what its tests read: every case the generator
+        // wrote must be there with its files.
+        Assert.True(File.Exists(Path.Combine(copy, "generator_env.json")), $"{copy} has no generator_env.json");
+        var cases = Directory.GetDirectories(copy, "case*");
+        Assert.True(cases.Length >= 16, $"{copy} holds {cases.Length} case folders");
+        Assert.All(cases, c => Assert.NotEmpty(Directory.EnumerateFiles(c, "*", SearchOption.AllDirectories)));
         if (GoldenData.SharedVectors() is not { } shared) return;
         var expected = Digests(shared);
         var actual = Digests(copy);

@@ -52,6 +52,19 @@ internal static class Flags
         };
     }
 
+    /// <summary>
+    /// <paramref name="option"/> with a check of its given text at parse time, so that a bad value exits with the usage
+    /// code (2) like every other flag; <paramref name="problem"/> returns the error naming the flag, or null.
+    /// </summary>
+    public static Option<T> CheckedBy<T>(Option<T> option, Func<string, string?> problem)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && problem(result.Tokens[^1].Value) is { } error) result.AddError(error);
+        });
+        return option;
+    }
+
     /// <summary>An integer option that must lie in [min, max]; a value outside stops with an error naming the flag.</summary>
     public static Option<int> Int(string snakeName, string description, int defaultValue, int min, int max = int.MaxValue) =>
         Create(snakeName, description, () => defaultValue, false, v => v >= min && v <= max ? null

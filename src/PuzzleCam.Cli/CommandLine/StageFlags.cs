@@ -34,5 +34,6 @@ internal static class StageFlags
 
     /// <summary><c>--scales</c>: multi-scale inference scales, each with its horizontal flip.</summary>
     public static Option<string> Scales(string description = "comma-separated image scales, each with its horizontal flip") =>
-        Flags.Create("scales", description, () => string.Join(",", CamInferenceOptions.DefaultScales.Select(CamInferenceOptions.FormatScale)));
+        Flags.CheckedBy(Flags.Create("scales", description, () => string.Join(",", CamInferenceOptions.DefaultScales.Select(CamInferenceOptions.FormatScale))),
+            CamInferenceOptions.ScalesProblem);
 }

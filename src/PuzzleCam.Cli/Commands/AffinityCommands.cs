@@ -39,7 +39,7 @@ internal static class AffinityCommands
             OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
             var result = AffinityLabelRunner.Run(options, new ConsoleProgress("make-affinity-labels"), cancel);
             r.InvocationConfiguration.Output.WriteLine(result);
-            r.InvocationConfiguration.Output.WriteLine($"train AffinityNet with: puzzlecam train-affinitynet --label_name \"{options.OutputName}\" --domain {options.Domain} --tag TAG");
+            r.InvocationConfiguration.Output.WriteLine($"train AffinityNet with: puzzlecam train-affinitynet --label_name \"{options.OutputName}\" --domain {options.Domain} --data_dir \"{options.DataDir}\" --experiments_dir \"{options.ExperimentsDir}\" --tag AffinityNet");
             return Task.FromResult(CliApp.Ok);
         });
         return command;

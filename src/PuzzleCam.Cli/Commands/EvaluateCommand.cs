@@ -32,6 +32,12 @@ internal static class EvaluateCommand
             var predictions = r.GetValue(predictDir)
                 ?? (r.GetValue(experiment) is { } name ? new ExperimentLayout(r.GetValue(experimentsDir)!).Predictions(name)
                     : throw new BadInputException("give --predict_dir or --experiment_name"));
+            // The folder is checked before the report path is derived from it, so a file given here is blamed on this flag.
+            var folderFlag = r.GetValue(predictDir) is null ? "--experiment_name" : "--predict_dir";
+            if (!Directory.Exists(predictions))
+                throw new BadInputException(File.Exists(predictions)
+                    ? $"{predictions}: {folderFlag} names a file; give the folder of predictions"
+                    : $"{predictions}: prediction folder not found ({folderFlag})");
             var truth = r.GetValue(gtDir) ?? (r.GetValue(dataDir) is { } d ? EvaluationOptions.GtDirFromDataDir(d)
                 : throw new BadInputException("give --gt_dir or --data_dir"));
             // The VOC root holds the split lists; the mask folder sits right under it.

@@ -75,8 +75,8 @@ internal static class PipelineCommands
         private readonly Option<int?> _imageSize;
         private readonly Option<int?> _maxEpoch;
         private readonly Option<double?> _lr;
-        private readonly Option<string?> _scales = Flags.Create<string?>("scales", "comma-separated CAM inference scales, each with its flip; synthetic: "
-            + FormatScales(ReproduceOptions.SyntheticScales) + ", voc: " + FormatScales(Cams.CamInferenceOptions.DefaultScales));
+        private readonly Option<string?> _scales = Flags.CheckedBy(Flags.Create<string?>("scales", "comma-separated CAM inference scales, each with its flip; synthetic: "
+            + FormatScales(ReproduceOptions.SyntheticScales) + ", voc: " + FormatScales(Cams.CamInferenceOptions.DefaultScales)), Cams.CamInferenceOptions.ScalesProblem);
         private readonly Option<string?> _gpus = StageFlags.Gpus("CUDA devices for training (data-parallel), e.g. 0,1; default: every visible device, or the CPU");
         private readonly Option<string> _experimentsDir = StageFlags.ExperimentsDir();
 

@@ -95,6 +95,9 @@ internal static class SegmentationCommands
                 ExperimentsDir = r.GetValue(experimentsDir)!,
                 EvalEvery = r.GetValue(evalEvery),
             };
+            // Either flag names the training labels; with both, one would be silently ignored.
+            if (!string.IsNullOrEmpty(r.GetValue(labelName)) && r.GetValue(labelDir) is not null)
+                throw new BadInputException("--label_name and --label_dir both name the training labels; give one of them");
             if (r.GetValue(tf32)) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = TorchSharp.torch.backends.cudnn.allow_tf32 = true;
             OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
             var output = r.InvocationConfiguration.Output;

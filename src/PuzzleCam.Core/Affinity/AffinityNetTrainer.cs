@@ -139,7 +139,7 @@ public static class AffinityNetTrainer
         long stopIteration = Math.Min(maxIteration, options.MaxIterations ?? maxIteration);
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
 
-        var run = new TrainingRun(options.Layout, options.Tag,
+        using var run = new TrainingRun(options.Layout, options.Tag,
             JsonSerializer.Serialize(options with { MaxIterations = null, NumWorkers = 0, Gpus = null }));
         long start = run.StartIteration;
         manual_seed(options.Seed);
@@ -173,7 +173,8 @@ public static class AffinityNetTrainer
             var id = train.Ids[i];
             var image = train.ReadImage(id);
             var labelPath = Path.Combine(labelDir, id + ".png");
-            var labels = PalettePng.Read(labelPath);
+            // Values other than a class 0..20 or 255 would be trained on as classes; the reader refuses them, naming the file.
+            var labels = VocDataset.ReadLabelMap(labelPath);
             if (labels.Width != image.Width || labels.Height != image.Height)
                 throw new InvalidDataFileException(labelPath, $"labels are {labels.Width}x{labels.Height} but the image {train.ImagePath(id)} is {image.Width}x{image.Height}");
             var sample = pipeline.Apply(image, labels, rng);

@@ -53,15 +53,20 @@ public sealed record CamFile(long[] Keys, ClassMaps? Cam = null, ClassMaps? High
     {
         if (Keys.Length == 0 || Keys[0] != 0)
             return $"'{KeysName}' must start with 0 (background), got [{string.Join(", ", Keys)}]";
-        // Keys become label-map bytes, where 255 means "ignore".
-        if (Keys.Any(k => k < 0 || k >= 255))
-            return $"'{KeysName}' must hold labels 0..254, got [{string.Join(", ", Keys)}]";
+        // Keys become label-map bytes: background and the classes' labels, each once.
+        if (Keys.Any(k => k < 0 || k > Data.VocClasses.Count))
+            return $"'{KeysName}' must hold labels 0..{Data.VocClasses.Count} (background and the VOC classes), got [{string.Join(", ", Keys)}]";
+        for (int i = 1; i < Keys.Length; i++)
+            if (Keys[i] <= Keys[i - 1]) return $"'{KeysName}' must name each label once, in increasing order, got [{string.Join(", ", Keys)}]";
         if (Cam is null && HighResCam is null && RandomWalk is null)
             return $"none of '{CamName}', '{HighResCamName}', '{RandomWalkName}' is present";
         foreach (var (name, maps) in new[] { (CamName, Cam), (HighResCamName, HighResCam), (RandomWalkName, RandomWalk) })
         {
             if (maps is not null && maps.Classes != Keys.Length - 1)
                 return $"'{name}' has {maps.Classes} planes but '{KeysName}' names {Keys.Length - 1} classes";
+            // A NaN would turn every comparison false: the pixels would silently become background.
+            if (maps is not null && Array.FindIndex(maps.Values, v => !float.IsFinite(v)) is var bad and >= 0)
+                return $"'{name}' holds a value that is not a finite number ({maps.Values[bad]}) at index {bad}";
         }
         if (HighResCam is not null && RandomWalk is not null && (HighResCam.Height != RandomWalk.Height || HighResCam.Width != RandomWalk.Width))
             return $"'{HighResCamName}' is {HighResCam.Height}x{HighResCam.Width} but '{RandomWalkName}' is {RandomWalk.Height}x{RandomWalk.Width}";

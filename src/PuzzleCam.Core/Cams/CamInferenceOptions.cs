@@ -81,12 +81,33 @@ public sealed record CamInferenceOptions
         if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--tag '{Tag}' cannot be a file name");
         if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
         if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
-        if (Scales.Count == 0) throw new BadInputException("--scales is empty");
-        foreach (var s in Scales)
-            if (!(double.IsFinite(s) && s > 0 && s <= MaxScale))
-                throw new BadInputException(FormattableString.Invariant($"--scales: every scale must be in (0, {MaxScale}], got {s}"));
-        if (Scales.Distinct().Count() != Scales.Count) throw new BadInputException($"--scales {ScalesText} names a scale twice");
+        if (ScalesProblem(Scales) is { } problem) throw new BadInputException(problem);
         Backbones.Find(Architecture);
+    }
+
+    /// <summary>What is wrong with <paramref name="scales"/> as <c>--scales</c> (empty, out of (0, <see cref="MaxScale"/>], repeated), or null.</summary>
+    public static string? ScalesProblem(IReadOnlyList<double> scales)
+    {
+        if (scales.Count == 0) return "--scales is empty";
+        foreach (var s in scales)
+            if (!(double.IsFinite(s) && s > 0 && s <= MaxScale))
+                return FormattableString.Invariant($"--scales: every scale must be in (0, {MaxScale}], got {s}");
+        if (scales.Distinct().Count() != scales.Count)
+            return $"--scales {string.Join(",", scales.Select(FormatScale))} names a scale twice";
+        return null;
+    }
+
+    /// <summary>What is wrong with the text of <c>--scales</c> (not numbers, or <see cref="ScalesProblem(IReadOnlyList{double})"/>), or null.</summary>
+    public static string? ScalesProblem(string text)
+    {
+        try
+        {
+            return ScalesProblem(ParseScales(text));
+        }
+        catch (BadInputException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>Parses <c>--scales</c>: comma-separated numbers such as "0.5,1.0,1.5,2.0".</summary>

@@ -47,7 +47,7 @@ public static class ClassifierTrainer
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
         long evalEvery = options.EvalEvery ?? itersPerEpoch;
 
-        var run = new TrainingRun(options.Layout, options.Tag, Fingerprint(options));
+        using var run = new TrainingRun(options.Layout, options.Tag, Fingerprint(options));
         long start = run.StartIteration;
 
         torch.manual_seed(options.Seed);

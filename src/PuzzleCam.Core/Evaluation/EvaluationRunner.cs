@@ -36,7 +36,7 @@ public sealed class EvaluationRunner(EvaluationOptions options)
         var sweep = Options.Threshold is { } fixedThreshold ? new ThresholdSweep([fixedThreshold])
             : mode == EvaluationMode.RandomWalk ? ThresholdSweep.ForRandomWalk(Options.MaxThreshold)
             : ThresholdSweep.ForCams();
-        ForEachImage(ids, id => ScoreMaps(id, sweep), progress, cancel);
+        ForEachImage(ids, id => ScoreMaps(id, sweep, mode), progress, cancel);
 
         var results = sweep.Results();
         int bestIndex = ThresholdSweep.BestIndex(results);
@@ -96,16 +96,20 @@ public sealed class EvaluationRunner(EvaluationOptions options)
     private void ScoreLabelMap(string id, PixelCounts counts)
     {
         var predictionPath = PredictionPath(id, ".png");
-        var prediction = PalettePng.Read(predictionPath);
+        // A value outside 0..20 and 255 is no label: it would be scored as a wrong class without a word.
+        var prediction = VocDataset.ReadLabelMap(predictionPath);
         var gt = ReadGroundTruth(id, predictionPath, prediction.Width, prediction.Height);
         counts.Add(prediction.Labels, gt.Labels);
     }
 
-    private void ScoreMaps(string id, ThresholdSweep sweep)
+    private void ScoreMaps(string id, ThresholdSweep sweep, EvaluationMode mode)
     {
         var path = PredictionPath(id, ".npz");
         var file = CamFile.Read(path);
-        var maps = file.ImageSizeMaps
+        // The random-walk sweep scores a walk; on a CAM it would report a CAM under the random walk's name.
+        if (mode == EvaluationMode.RandomWalk && file.RandomWalk is null)
+            throw new InvalidDataFileException(path, $"has no '{CamFile.RandomWalkName}' array, so --mode rw cannot score it (a CAM file is scored with --mode npz)");
+        var maps = (mode == EvaluationMode.RandomWalk ? file.RandomWalk : file.ImageSizeMaps)
             ?? throw new InvalidDataFileException(path, $"has neither '{CamFile.HighResCamName}' nor '{CamFile.RandomWalkName}' (image-size maps) to evaluate");
         var gt = ReadGroundTruth(id, path, maps.Width, maps.Height);
         sweep.Add(maps, file.Keys, gt);

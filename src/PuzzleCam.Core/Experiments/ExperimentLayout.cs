@@ -5,7 +5,7 @@ namespace PuzzleCam.Experiments;
 /// <c>models/{tag}.pth</c>, the text log in <c>logs/{tag}.txt</c>, the JSON log in <c>data/{tag}.json</c>, per-image
 /// outputs in <c>predictions/{name}/</c> (with an evaluation's <c>report.json</c> beside them), and this project's
 /// additions: the resume files of a training run in <c>checkpoints/{tag}/</c>, the pipeline table in
-/// <c>reproduce.json</c> and the loss ablation's in <c>ablation.json</c>.
+/// <c>reproduce.json</c>, its results figure in <c>results.png</c> and the loss ablation's table in <c>ablation.json</c>.
 /// </summary>
 /// <param name="Root">The experiments folder; the reference writes <c>experiments</c> in the working directory.</param>
 public sealed record ExperimentLayout(string Root)

@@ -47,13 +47,15 @@ public sealed record PerImageOutputs
 /// <param name="Written">Files this run computed.</param>
 /// <param name="Skipped">Ids whose file was already there (a resumed run).</param>
 /// <param name="Elapsed">Wall time, loading included.</param>
-public sealed record PerImageResult(string Folder, int Images, int Written, int Skipped, TimeSpan Elapsed)
+/// <param name="Note">What the run found and handled on its way, such as a lock of a killed run taken over; null when nothing.</param>
+public sealed record PerImageResult(string Folder, int Images, int Written, int Skipped, TimeSpan Elapsed, string? Note = null)
 {
     public override string ToString()
     {
         var rate = Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {Elapsed.TotalSeconds / Written:F3} s/image") : "";
+        var note = Note is null ? "" : $" ({Note})";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Folder}: {Written} written, {Skipped} already there, of {Images} images; {Elapsed.TotalSeconds:F1} s{rate}");
+            $"{Folder}: {Written} written, {Skipped} already there, of {Images} images; {Elapsed.TotalSeconds:F1} s{rate}{note}");
     }
 }
 
@@ -70,7 +72,7 @@ public interface IImageWork<TInput>
 
 /// <summary>
 /// The one loop of every per-image stage (CAMs, affinity labels, random walk, pseudo labels, segmentation, evaluation):
-/// it claims the output folder, skips the ids whose file exists (so an interrupted run resumes), reports
+/// it locks the output folder against a second writer (<see cref="FolderLock"/>), claims it, skips the ids whose file exists whole (so an interrupted run resumes), reports
 /// <see cref="StageProgress"/>, and runs the work either beside a model — one image at a time on the calling thread
 /// while a reader thread prepares the next — or on parallel CPU workers, each with its own state. Each image's tensors
 /// live in their own dispose scope, so memory stays flat over any number of images.
@@ -88,9 +90,11 @@ public static class PerImageStage
     {
         ArgumentNullException.ThrowIfNull(start);
         long clock = Stopwatch.GetTimestamp();
+        using var folderLock = FolderLock.Take(outputs.Folder, outputs.Stage);
         var (provenance, pending) = Begin(outputs, progress);
         int total = outputs.Ids.Count, skipped = total - pending.Count;
-        if (pending.Count == 0) return new PerImageResult(outputs.Folder, total, 0, skipped, Stopwatch.GetElapsedTime(clock));
+        var note = TakeOverNote(folderLock);
+        if (pending.Count == 0) return new PerImageResult(outputs.Folder, total, 0, skipped, Stopwatch.GetElapsedTime(clock), note);
 
         var work = start();
         try
@@ -124,7 +128,7 @@ public static class PerImageStage
         {
             (work as IDisposable)?.Dispose();
         }
-        return new PerImageResult(outputs.Folder, total, pending.Count, skipped, Stopwatch.GetElapsedTime(clock));
+        return new PerImageResult(outputs.Folder, total, pending.Count, skipped, Stopwatch.GetElapsedTime(clock), note);
     }
 
     /// <summary>
@@ -136,9 +140,11 @@ public static class PerImageStage
     {
         ArgumentNullException.ThrowIfNull(createWorker);
         long clock = Stopwatch.GetTimestamp();
+        using var folderLock = FolderLock.Take(outputs.Folder, outputs.Stage);
         var (provenance, pending) = Begin(outputs, progress);
         int total = outputs.Ids.Count, skipped = total - pending.Count;
-        if (pending.Count == 0) return new PerImageResult(outputs.Folder, total, 0, skipped, Stopwatch.GetElapsedTime(clock));
+        var note = TakeOverNote(folderLock);
+        if (pending.Count == 0) return new PerImageResult(outputs.Folder, total, 0, skipped, Stopwatch.GetElapsedTime(clock), note);
 
         var first = createWorker();
         provenance.Write(outputs.Folder);
@@ -158,8 +164,11 @@ public static class PerImageStage
         {
             foreach (var w in made) (w as IDisposable)?.Dispose();
         }
-        return new PerImageResult(outputs.Folder, total, pending.Count, skipped, Stopwatch.GetElapsedTime(clock));
+        return new PerImageResult(outputs.Folder, total, pending.Count, skipped, Stopwatch.GetElapsedTime(clock), note);
     }
+
+    private static string? TakeOverNote(FolderLock folderLock) =>
+        folderLock.TakenOverFrom is { } holder ? $"took over the lock of a run that is no longer running: {holder}" : null;
 
     /// <summary>
     /// Calls <paramref name="body"/> for every id on up to <paramref name="workers"/> threads, each with its own state,
@@ -198,7 +207,8 @@ public static class PerImageStage
         ArgumentNullException.ThrowIfNull(outputs);
         var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.Settings, outputs.InputFiles, outputs.RunInfo);
         AtomicFile.RemoveStaleTemporaries(outputs.Folder);
-        var pending = outputs.Ids.Where(id => !File.Exists(outputs.PathOf(id))).ToList();
+        // A file cut short (copied in part, a full disk) is redone, not counted as done.
+        var pending = outputs.Ids.Where(id => !CompleteFile.IsComplete(outputs.PathOf(id))).ToList();
         progress?.Report(new StageProgress(outputs.Ids.Count - pending.Count, outputs.Ids.Count));
         return (provenance, pending);
     }

@@ -10,12 +10,13 @@ namespace PuzzleCam.Experiments;
 /// the options fingerprint that a resume must match, the weights, optimizer state and iteration saved together, the
 /// best model kept by its score, and the logs cut back to the iteration a resume starts from.
 /// </summary>
-public sealed class TrainingRun
+public sealed class TrainingRun : IDisposable
 {
     /// <summary>What a checkpoint records besides weights; TextLogLength is null in states saved before it was recorded.</summary>
     private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options, long? TextLogLength = null);
 
     private readonly string _fingerprint;
+    private readonly FolderLock _lock;
     private readonly long? _resumeTextLength;
     private TrainingLog? _log;
 
@@ -29,18 +30,64 @@ public sealed class TrainingRun
         Layout = layout;
         Tag = tag;
         _fingerprint = fingerprint;
+        // One run per tag at a time: a second would interleave its checkpoints and logs with the first one's.
+        _lock = FolderLock.Take(ResumeDir, "training " + tag);
+        TakenOverFrom = _lock.TakenOverFrom;
+        // A run killed while writing left its temporary files in these folders; a rerun is the moment to sweep them.
+        foreach (var folder in new[] { Path.GetDirectoryName(ModelPath), ResumeDir, Path.GetDirectoryName(layout.TextLog(tag)), Path.GetDirectoryName(layout.DataLog(tag)) })
+            AtomicFile.RemoveStaleTemporaries(folder!);
         var statePath = StatePath;
         if (!File.Exists(statePath)) return;
-        var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(statePath))
-            ?? throw new InvalidDataFileException(statePath, "empty resume state");
-        if (state.Options != fingerprint)
-            throw new OutputFolderConflictException(ResumeDir, $"experiment '{tag}' was started with other options; use another --tag or delete {ResumeDir} to start over");
+        ResumeState state;
+        try
+        {
+            state = ReadState(statePath, ResumeDir);
+            if (state.Options != fingerprint)
+                throw new OutputFolderConflictException(ResumeDir, $"experiment '{tag}' was started with other options; use another --tag or delete {ResumeDir} to start over");
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
         _resumeTextLength = state.TextLogLength;
         StartIteration = state.Iteration;
         BestMiou = state.BestMiou;
         BestThreshold = state.BestThreshold;
         IsResumed = true;
     }
+
+    /// <summary>
+    /// The resume state at <paramref name="path"/>, parsed and range-checked: a file that is not one (cut short,
+    /// overwritten, edited) is named with what to do, since nothing can be resumed from it.
+    /// </summary>
+    private static ResumeState ReadState(string path, string resumeDir)
+    {
+        string advice = $"delete {resumeDir} to start the run over, or use another --tag";
+        ResumeState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataFileException(path, $"not a resume state ({e.Message}); {advice}", e);
+        }
+        if (state is null || state.Options is null) throw new InvalidDataFileException(path, $"not a resume state (no options fingerprint); {advice}");
+        if (state.Iteration < 0) throw new InvalidDataFileException(path, $"iteration {state.Iteration} is negative; {advice}");
+        if (!double.IsFinite(state.BestMiou) || state.BestMiou is < -1 or > 100)
+            throw new InvalidDataFileException(path, $"best mIoU {state.BestMiou} is not in -1..100; {advice}");
+        if (!double.IsFinite(state.BestThreshold) || state.BestThreshold is < 0 or > 1)
+            throw new InvalidDataFileException(path, $"best threshold {state.BestThreshold} is not in 0..1; {advice}");
+        if (state.TextLogLength is < 0) throw new InvalidDataFileException(path, $"text log length {state.TextLogLength} is negative; {advice}");
+        return state;
+    }
+
+    /// <summary>The holder of a lock on the run's folder left by a killed run and taken over, or null.</summary>
+    public string? TakenOverFrom { get; }
+
+    /// <summary>Releases the run's folder for the next run of the tag.</summary>
+    public void Dispose() => _lock.Dispose();
 
     public ExperimentLayout Layout { get; }
 
@@ -76,8 +123,12 @@ public sealed class TrainingRun
     /// The run's logs, with what was written after <see cref="StartIteration"/> removed (a killed run's last lines would
     /// otherwise appear twice); <see cref="Save"/> records the text log's length with each checkpoint.
     /// </summary>
-    public TrainingLog OpenLog(Action<string>? echo = null) =>
+    public TrainingLog OpenLog(Action<string>? echo = null)
+    {
         _log = new TrainingLog(Layout.TextLog(Tag), Layout.DataLog(Tag), StartIteration, echo, _resumeTextLength);
+        if (TakenOverFrom is { } holder) _log.Line($"[i] {Tag}: took over the lock of a run that is no longer running ({holder})");
+        return _log;
+    }
 
     /// <summary>Saves <paramref name="model"/> as the run's model when <paramref name="miou"/> beats the best so far.</summary>
     public bool OfferBest(double miou, double threshold, IReferenceCheckpoint model)
@@ -119,7 +170,8 @@ public sealed class TrainingRun
         model.SaveCheckpoint(modelPath);
         TorchCheckpoint.Write(optimizerPath, optimizer.StateDict());
         AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new ResumeState(iteration, BestMiou, BestThreshold, _fingerprint, _log?.TextLength)));
-        var keep = new HashSet<string>([Path.GetFullPath(modelPath), Path.GetFullPath(optimizerPath), Path.GetFullPath(StatePath)]);
+        var keep = new HashSet<string>([Path.GetFullPath(modelPath), Path.GetFullPath(optimizerPath), Path.GetFullPath(StatePath),
+            Path.GetFullPath(Path.Combine(ResumeDir, FolderLock.FileName))]);
         foreach (var stale in Directory.GetFiles(ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))
             File.Delete(stale);
     }

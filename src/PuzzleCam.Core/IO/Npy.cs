@@ -34,6 +34,21 @@ public static partial class Npy
         return ParseHeader(ReadHeader(stream, path), path);
     }
 
+    /// <summary>True when the file's length is its header's plus the data its dtype and shape call for; false for a cut or unreadable file.</summary>
+    public static bool IsWhole(string path)
+    {
+        try
+        {
+            using var stream = OpenRead(path);
+            var (dtype, shape) = ParseHeader(ReadHeader(stream, path), path);
+            return stream.Length == stream.Position + shape.Aggregate(1L, (a, b) => a * b) * NpyArray.ElementSize(dtype);
+        }
+        catch (Exception e) when (e is InvalidDataFileException or EndOfStreamException or IOException)
+        {
+            return false;
+        }
+    }
+
     public static void Write(string path, NpyArray array) => AtomicFile.Write(path, s => Write(s, array));
 
     public static void Write(Stream stream, NpyArray array)

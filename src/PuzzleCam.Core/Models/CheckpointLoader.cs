@@ -43,7 +43,11 @@ public static class CheckpointLoader
         const string prefix = "model.";
         var aliases = BackboneNetwork<Tensor>.BackboneAliases;
         var source = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (key, value) in TorchCheckpoint.Read(path))
+        var checkpoint = TorchCheckpoint.Read(path);
+        // AffinityNet trains only its edge layers; its backbone is ImageNet's, not one the tags or masks trained.
+        if (checkpoint.Keys.Any(k => k.StartsWith("fc_edge", StringComparison.Ordinal)))
+            throw new InvalidDataFileException(path, "is an AffinityNet checkpoint (fc_edge* keys), whose backbone was never trained; --backbone_from takes a trained classifier or segmentation network");
+        foreach (var (key, value) in checkpoint)
         {
             var name = aliases.Resolve(key);
             if (name.StartsWith(prefix, StringComparison.Ordinal)) source.TryAdd(name[prefix.Length..], value);

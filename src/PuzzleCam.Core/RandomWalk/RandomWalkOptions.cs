@@ -40,8 +40,8 @@ public sealed record RandomWalkOptions
     /// <summary>
     /// <c>--edge_canvas</c>: the side AffinityNet's input is zero-padded to before the edge map is computed; an image
     /// larger than it is padded to the next multiple of 16 instead. The reference's 512 makes a 128-px image pay for a
-    /// 512-px forward (16 times the pixels); a smaller canvas changes the edges only within the network's receptive
-    /// field of the right and bottom borders, where the padding is.
+    /// 512-px forward (16 times the pixels). The network sees the zero padding, so another canvas gives somewhat
+    /// different edges, most of all near the image's borders; the edge map keeps the image's own stride-4 grid.
     /// </summary>
     public int EdgeCanvas { get; init; } = ReferenceEdgeCanvas;
 

@@ -56,7 +56,7 @@ public static class SegmentationTrainer
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
         long evalEvery = options.EvalEvery ?? itersPerEpoch;
 
-        var run = new TrainingRun(options.Layout, options.Tag, Fingerprint(options));
+        using var run = new TrainingRun(options.Layout, options.Tag, Fingerprint(options));
         long start = run.StartIteration;
 
         manual_seed(options.Seed);

@@ -47,4 +47,27 @@ public sealed class CamFileTests : IDisposable
         Npz.Write(path, [new("keys", NpyArray.Create<long>([0, 4, 5], 3)), new("rw", NpyArray.Create<float>([0.5f], 1, 1, 1))]);
         Assert.Contains("planes", Assert.Throws<InvalidDataFileException>(() => CamFile.Read(path)).Message);
     }
+
+    [Theory]
+    [InlineData(new long[] { 0, 101 }, "must hold labels 0..20")]
+    [InlineData(new long[] { 0, 3, 3 }, "each label once")]
+    [InlineData(new long[] { 0, 5, 2 }, "each label once")]
+    public void KeysOutsideTheVocLabelsOrRepeatedAreRefused(long[] keys, string says)
+    {
+        var path = Path.Combine(dir, "keys.npz");
+        int planes = keys.Length - 1;
+        Npz.Write(path, [new("keys", NpyArray.Create<long>(keys, keys.Length)), new("rw", NpyArray.Create<float>(new float[planes], planes, 1, 1))]);
+        Assert.Contains(says, Assert.Throws<InvalidDataFileException>(() => CamFile.Read(path)).Message);
+    }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void MapsThatAreNotFiniteAreRefused(float value)
+    {
+        var path = Path.Combine(dir, "nan.npz");
+        Npz.Write(path, [new("keys", NpyArray.Create<long>([0, 4], 2)), new("cam", NpyArray.Create<float>([0.5f, value], 1, 1, 2))]);
+        var e = Assert.Throws<InvalidDataFileException>(() => CamFile.Read(path));
+        Assert.Contains("'cam' holds a value that is not a finite number", e.Message);
+    }
 }

@@ -148,6 +148,27 @@ public sealed class EvaluationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void RandomWalkModeOnACamFolderIsRefused()
+    {
+        var id = WriteRamp(randomWalk: false);
+        var e = Assert.Throws<InvalidDataFileException>(() => new EvaluationRunner(Options([id]) with { Mode = EvaluationMode.RandomWalk }).Run());
+        Assert.Contains("--mode rw cannot score it", e.Message);
+    }
+
+    [Fact]
+    public void APredictionValueThatIsNoLabelIsRefusedNamingTheFile()
+    {
+        var (ids, _) = WritePngPairs(2);
+        var path = Path.Combine(Predictions, ids[1] + ".png");
+        var bad = new LabelMap(7, 5);
+        bad.Labels[3] = 100;
+        PalettePng.Write(path, bad);
+        var e = Assert.Throws<InvalidDataFileException>(() => new EvaluationRunner(Options(ids)).Run());
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("value 100", e.Message);
+    }
+
+    [Fact]
     public void MissingPredictionNamesTheFile()
     {
         var (ids, _) = WritePngPairs(2);

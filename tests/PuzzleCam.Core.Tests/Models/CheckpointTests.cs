@@ -245,4 +245,23 @@ public class BackboneTransferTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void AnAffinityNetCheckpointIsNoBackboneToStartFrom()
+    {
+        var folder = Directory.CreateTempSubdirectory("ckpt").FullName;
+        var path = Path.Combine(folder, "affinitynet.pth");
+        using (var affinity = AffinityNet.Create("resnet18", pathIndex: null)) affinity.SaveCheckpoint(path);
+        try
+        {
+            using var deeplab = DeepLabV3Plus.Create("resnet18", NormMode.Fix, useGroupNorm: true);
+            var error = Assert.Throws<InvalidDataFileException>(() => CheckpointLoader.LoadBackboneOf(deeplab.Backbone, path));
+            Assert.StartsWith(path, error.Message);
+            Assert.Contains("AffinityNet checkpoint", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -69,6 +69,38 @@ public class RandomWalkTests
     [InlineData(600, 608)]
     public void EdgeCanvasIs512OrTheNextMultipleOf16(int side, int canvas) =>
         Assert.Equal(canvas, AffinityNet.EdgeCanvasSide(side));
+
+    [Theory]
+    [InlineData(128, 128, 128)]
+    [InlineData(128, 16, 128)]
+    [InlineData(100, 16, 112)]
+    [InlineData(160, 128, 160)]
+    public void ASmallerEdgeCanvasPadsToItOrTheNextMultipleOf16(int side, int canvas, int padded) =>
+        Assert.Equal(padded, AffinityNet.EdgeCanvasSide(side, canvas));
+
+    [Theory]
+    [InlineData(15)]
+    [InlineData(8193)]
+    public void AnEdgeCanvasOutOfRangeNamesItsFlag(int canvas)
+    {
+        var error = Assert.Throws<BadInputException>(() => new RandomWalkOptions { EdgeCanvas = canvas }.Validate());
+        Assert.StartsWith("--edge_canvas", error.Message);
+    }
+
+    [Fact]
+    public void TheEdgeMapHasTheImagesStrideFourShapeOnAnyCanvas()
+    {
+        // A 64-px image: the reference pads it to 512 before the network, the small canvas to 64. The network sees
+        // other padding, so the maps may differ, but both cover the image at stride 4 with probabilities.
+        using var model = AffinityNet.Create("resnet18", pathIndex: null);
+        var image = new PuzzleCam.IO.RgbImage(64, 64);
+        new Random(3).NextBytes(image.Pixels);
+        using var reference = new RandomWalkInference(model, new RandomWalkOptions()).Edge(image);
+        using var small = new RandomWalkInference(model, new RandomWalkOptions { EdgeCanvas = 64 }).Edge(image);
+        Assert.Equal(new long[] { 1, 16, 16 }, reference.shape);
+        Assert.Equal(new long[] { 1, 16, 16 }, small.shape);
+        Assert.True(small.ge(0).all().item<bool>() && small.le(1).all().item<bool>(), "edge probabilities lie in [0, 1]");
+    }
 }
 
 public class RandomWalkSpreadTests

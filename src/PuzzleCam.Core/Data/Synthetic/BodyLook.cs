@@ -13,8 +13,8 @@ internal enum BodyPattern
 /// <summary>
 /// The class look of a body, visible over all of it: class i wears pattern <c>i mod 5</c> in the muted hue family of
 /// its badge colour (<c>i div 5</c>: red, yellow, blue, green), so the body echoes the badge's code in a form that
-/// every part of the body shows. A body wears its own class's look only most of the time (the renderer's
-/// <see cref="SceneLayout.OwnLookChance"/>), which keeps the badge the strongest evidence.
+/// every part of the body shows. A body wears its own class's look only most of the time
+/// (<see cref="SceneLayout.OwnLookChance"/>), which keeps the badge the strongest evidence.
 /// </summary>
 internal static class BodyLook
 {

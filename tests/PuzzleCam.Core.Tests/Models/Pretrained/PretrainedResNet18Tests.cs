@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using PuzzleCam.Benchmarks;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
 using PuzzleCam.Models.Pretrained;
@@ -148,37 +147,6 @@ public class PretrainedResNet18Tests(ITestOutputHelper output)
         // The conversion's non-persistent buffers follow the module to another type.
         exact.to(ScalarType.Float64).eval();
         Assert.Equal(ScalarType.Float64, exact.forward(zeros(1, 3, 224, 224, ScalarType.Float64)).dtype);
-    }
-
-    [Fact]
-    [Trait("Category", "Slow")]
-    public void Timings()
-    {
-        using var model = Classifier.Create("resnet18", NormMode.Normal);
-        var optimizer = optim.SGD(model.parameters(), 0.01, momentum: 0.9);
-        var loss = nn.MultiLabelSoftMarginLoss();
-        using var image = randn(1, 3, 224, 224);
-        using var batch = randn(16, 3, 128, 128);
-        using var labels = randint(0, 2, [16, 20]).to(ScalarType.Float32);
-
-        model.eval();
-        var forward = Timing.Measure(() =>
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            model.forward(image);
-        }, warmup: 1, repeats: 3);
-        model.train();
-        var step = Timing.Measure(() =>
-        {
-            using var scope = NewDisposeScope();
-            var (logits, _) = model.forward(batch);
-            optimizer.zero_grad();
-            loss.forward(logits, labels).backward();
-            optimizer.step();
-        }, warmup: 1, repeats: 2);
-        output.WriteLine($"threads {get_num_threads()}; forward 1x3x224x224 (eval, no grad): {forward}");
-        output.WriteLine($"train step 16x3x128x128 (forward, multilabel soft-margin, backward, SGD): {step}");
     }
 
     private static Tensor Normalised(byte[] photo, int h, int w)
