@@ -72,10 +72,11 @@ public interface IImageWork<TInput>
 
 /// <summary>
 /// The one loop of every per-image stage (CAMs, affinity labels, random walk, pseudo labels, segmentation, evaluation):
-/// it locks the output folder against a second writer (<see cref="FolderLock"/>), claims it, skips the ids whose file exists whole (so an interrupted run resumes), reports
-/// <see cref="StageProgress"/>, and runs the work either beside a model — one image at a time on the calling thread
-/// while a reader thread prepares the next — or on parallel CPU workers, each with its own state. Each image's tensors
-/// live in their own dispose scope, so memory stays flat over any number of images.
+/// it locks the output folder against a second writer (<see cref="FolderLock"/>), claims it, skips the ids whose file
+/// exists whole (so an interrupted run resumes), reports <see cref="StageProgress"/>, and runs the work either beside a
+/// model — one image at a time on the calling thread while a reader thread prepares the next — or on parallel CPU
+/// workers, each with its own state. Each image's tensors live in their own dispose scope, so memory stays flat over
+/// any number of images.
 /// </summary>
 public static class PerImageStage
 {

@@ -69,7 +69,8 @@ public static partial class AtomicFile
     [GeneratedRegex(@"^\..+\.([0-9]{1,10})\.[0-9a-f]{32}\.tmp$")]
     private static partial Regex TemporaryPattern();
 
-    private static bool IsAlive(int processId)
+    /// <summary>Whether the process <paramref name="processId"/> is running (this process counts); a writer's files are its own until it ends.</summary>
+    internal static bool IsAlive(int processId)
     {
         if (processId == Environment.ProcessId) return true;
         try

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace PuzzleCam.IO;
@@ -51,7 +50,7 @@ public sealed class FolderLock : IDisposable
             {
                 var (pid, text) = ReadHolder(path);
                 if (pid == Environment.ProcessId) return new FolderLock(path, owner: false, null);
-                if (pid is { } live && IsAlive(live))
+                if (pid is { } live && AtomicFile.IsAlive(live))
                     throw new OutputFolderConflictException(folder,
                         $"in use by process {live} ({text}); two runs writing one folder would mix their files. Wait for it to end, or stop it");
                 // The holder is gone: its lock is stale.
@@ -75,23 +74,6 @@ public sealed class FolderLock : IDisposable
         }
         var first = text.Split(' ', 2)[0];
         return (int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null, text);
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Releases the lock (only the call that created it removes the file).</summary>
