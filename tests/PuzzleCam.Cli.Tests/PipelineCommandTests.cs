@@ -90,6 +90,16 @@ public class PipelineCommandTests
         Assert.Contains("DeepLabv3+ + CRF", again.Output);
         Assert.Contains("already holds this table", again.Output);
         Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(experiments, "reproduce.json")));
+
+        // The dataset and experiments folders moved together elsewhere still resume: every record is relative.
+        var moved = Path.Combine(Directory.CreateTempSubdirectory("reproduce-moved").FullName, "work");
+        Directory.Move(work, moved);
+        var there = CliHarness.Run(["reproduce", "--stages", "all",
+            .. TinyPreset(Path.Combine(moved, "datasets", "synthetic"), Path.Combine(moved, "experiments"))]);
+        Assert.True(there.ExitCode == 0, there.Error);
+        Assert.Contains(": 0 written, 2 already there", there.Output);
+        Assert.DoesNotContain(" 1 written", there.Output);
+        Assert.Contains("already holds this table", there.Output);
     }
 
     [Theory]

@@ -75,10 +75,10 @@ public static class AffinityLabelRunner
             Ids = dataset.Ids,
             Settings = new Dictionary<string, string>
             {
-                ["cams"] = Path.GetFullPath(options.CamDir),
+                ["cams"] = options.Layout.Portable(options.CamDir),
                 ["fg_threshold"] = options.Thresholds.FgThreshold.ToString("R", CultureInfo.InvariantCulture),
                 ["bg_threshold"] = options.Thresholds.BgThreshold.ToString("R", CultureInfo.InvariantCulture),
-                ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+                ["data_dir"] = options.Layout.Portable(dataset.Root),
             },
             InputFiles = cams,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain },

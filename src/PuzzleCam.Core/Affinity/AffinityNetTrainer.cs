@@ -139,8 +139,14 @@ public static class AffinityNetTrainer
         long stopIteration = Math.Min(maxIteration, options.MaxIterations ?? maxIteration);
         long logEvery = Math.Max(1, (long)(itersPerEpoch * options.PrintRatio));
 
-        using var run = new TrainingRun(options.Layout, options.Tag,
-            JsonSerializer.Serialize(options with { MaxIterations = null, NumWorkers = 0, Gpus = null }));
+        // The options that decide the run's numbers, with paths relative to the experiments folder so that a moved one resumes.
+        using var run = new TrainingRun(options.Layout, options.Tag, JsonSerializer.Serialize(options with
+        {
+            MaxIterations = null, NumWorkers = 0, Gpus = null,
+            DataDir = options.Layout.Portable(options.DataDir), ExperimentsDir = ".",
+            Pretrained = options.Pretrained is null ? null : options.Layout.Portable(options.Pretrained),
+            PredDir = options.PredDir is null ? null : options.Layout.Portable(options.PredDir),
+        }));
         long start = run.StartIteration;
         manual_seed(options.Seed);
         var pathIndex = new PathIndex(AffinityNetTrainingOptions.Radius, options.ImageSize / 4, options.ImageSize / 4);

@@ -76,7 +76,7 @@ public static class CamInferenceRunner
         ["architecture"] = options.Architecture,
         ["mode"] = Normalization.ModeName(options.Mode),
         ["scales"] = options.ScalesText,
-        ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+        ["data_dir"] = options.Layout.Portable(dataset.Root),
     };
 
     private sealed record Prefetched(float[] Tags, CamInputs Inputs);

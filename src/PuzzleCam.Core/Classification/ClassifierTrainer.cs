@@ -173,5 +173,10 @@ public static class ClassifierTrainer
     }
 
     /// <summary>The options that decide the run's numbers; a resume with other options would mix two runs, so it is refused.</summary>
-    private static string Fingerprint(ClassifierTrainingOptions o) => JsonSerializer.Serialize(o with { MaxIterations = null, NumWorkers = 0, Gpus = null });
+    /// <summary>The options that decide the run's numbers, with paths relative to the experiments folder so that a moved one resumes.</summary>
+    private static string Fingerprint(ClassifierTrainingOptions o) => JsonSerializer.Serialize(o with
+    {
+        MaxIterations = null, NumWorkers = 0, Gpus = null,
+        DataDir = o.Layout.Portable(o.DataDir), ExperimentsDir = ".", Pretrained = o.Pretrained is null ? null : o.Layout.Portable(o.Pretrained),
+    });
 }

@@ -16,6 +16,17 @@ public sealed record ExperimentLayout(string Root)
     /// <summary>The file name of an evaluation report inside the folder it scores.</summary>
     public const string ReportFileName = "report.json";
 
+    /// <summary>
+    /// <paramref name="path"/> as the folder's records keep it: relative to <see cref="Root"/> (with '/' between names),
+    /// so that an experiments folder copied or moved together with what it read still resumes; a path on another drive
+    /// stays absolute.
+    /// </summary>
+    public string Portable(string path)
+    {
+        var relative = Path.GetRelativePath(Path.GetFullPath(Root), Path.GetFullPath(path));
+        return Path.IsPathRooted(relative) ? relative : Path.TrimEndingDirectorySeparator(relative).Replace('\\', '/');
+    }
+
     /// <summary>The trained weights of a stage-1, stage-4 or stage-7 run.</summary>
     public string Model(string tag) => Path.Combine(Root, "models", tag + ".pth");
 

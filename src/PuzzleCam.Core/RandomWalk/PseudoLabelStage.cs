@@ -71,10 +71,10 @@ public static class PseudoLabelRunner
             Ids = dataset.Ids,
             Settings = new Dictionary<string, string>
             {
-                ["random_walk"] = Path.GetFullPath(options.WalkDir),
+                ["random_walk"] = options.Layout.Portable(options.WalkDir),
                 ["threshold"] = options.Labels.Threshold.ToString("R", CultureInfo.InvariantCulture),
                 ["crf_iteration"] = options.Labels.CrfIteration.ToString(CultureInfo.InvariantCulture),
-                ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+                ["data_dir"] = options.Layout.Portable(dataset.Root),
             },
             InputFiles = walks,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain },

@@ -88,12 +88,12 @@ public static class RandomWalkRunner
             Settings = new Dictionary<string, string>
             {
                 ["architecture"] = options.Architecture,
-                ["cams"] = Path.GetFullPath(options.CamFolder),
+                ["cams"] = options.Layout.Portable(options.CamFolder),
                 ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
                 ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
                 ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
                 ["edge_canvas"] = options.Walk.EdgeCanvas.ToString(CultureInfo.InvariantCulture),
-                ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+                ["data_dir"] = options.Layout.Portable(dataset.Root),
             },
             InputFiles = inputs,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain, ["device"] = device.ToString() },

@@ -59,7 +59,7 @@ public static class SegmentationInferenceRunner
                 ["scales"] = options.ScalesText,
                 ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
                 ["colour"] = options.WritesColour ? "true" : "false",
-                ["data_dir"] = Path.TrimEndingDirectorySeparator(dataset.Root),
+                ["data_dir"] = options.Layout.Portable(dataset.Root),
             },
             InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
             RunInfo = new Dictionary<string, string>
