@@ -198,7 +198,7 @@ public static class AffinityNetTrainer
                 run.StopIfCancelled(log, model, optimizer, iteration, cancel);
                 using (NewDisposeScope())
                 {
-                    batches.MoveNext();
+                    run.SavingOnCancel(batches.MoveNext, log, model, optimizer, iteration, cancel);
                     var (images, pairs) = batches.Current;
                     using var masks = step.Labels.Collate(pairs, device);
                     var losses = step.Run(images.to(device), masks);

@@ -94,7 +94,7 @@ public static class ClassifierTrainer
                 double alpha = options.Losses.AlphaAt(iteration, maxIteration);
                 using (var scope = NewDisposeScope())
                 {
-                    batches.MoveNext();
+                    run.SavingOnCancel(batches.MoveNext, log, model, optimizer, iteration, cancel);
                     var (images, labels) = batches.Current;
                     var terms = Step(options, parallel, optimizer, images, labels, alpha);
                     if (!double.IsFinite(terms[0]))

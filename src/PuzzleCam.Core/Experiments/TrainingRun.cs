@@ -158,6 +158,26 @@ public sealed class TrainingRun : IDisposable
     }
 
     /// <summary>
+    /// Runs <paramref name="work"/> (the wait for the next batch, before the step of <paramref name="iteration"/>) so
+    /// that a cancellation inside it stops the run as <see cref="StopIfCancelled"/> does: the state the model holds
+    /// then is saved before the cancellation goes on, so Ctrl+C while the loader works loses no finished iteration. A
+    /// cancelled validation is not wrapped: its iteration's score would be missing from a run resumed there, so that
+    /// run goes on from the checkpoint before it.
+    /// </summary>
+    public T SavingOnCancel<T>(Func<T> work, TrainingLog log, IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, CancellationToken cancel)
+    {
+        try
+        {
+            return work();
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            StopIfCancelled(log, model, optimizer, iteration, cancel);
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Saves what a resume at <paramref name="iteration"/> needs. Weights and optimizer go to files named by their
     /// iteration, the state file that names that iteration is replaced last, and only then are older files removed:
     /// whenever the process dies, the state file and the files it names belong together.

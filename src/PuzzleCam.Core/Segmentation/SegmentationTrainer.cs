@@ -100,7 +100,7 @@ public static class SegmentationTrainer
                 run.StopIfCancelled(log, model, optimizer, iteration, cancel);
                 using (var scope = NewDisposeScope())
                 {
-                    batches.MoveNext();
+                    run.SavingOnCancel(batches.MoveNext, log, model, optimizer, iteration, cancel);
                     // The head's dropout draws from torch's generator; seeding it per iteration makes the masks of
                     // iteration n independent of what ran before, so a resumed run continues exactly.
                     manual_seed(IterationSeed(options.Seed, iteration));
