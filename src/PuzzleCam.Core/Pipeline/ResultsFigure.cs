@@ -47,7 +47,7 @@ public static class ResultsFigure
                 if (typeface is not null) canvas.DrawText(rows[r], Gap, y + cell / 2f + TextSize / 3, font);
                 for (int c = 0; c < ids.Count; c++)
                 {
-                    using var tile = r == 0 ? ToBitmap(images[c]) : ToBitmap(r == 1 ? truths[c] : predictions[c]);
+                    using var tile = ToBitmap(r == 0 ? images[c] : Segmentation.SegmentationInferenceRunner.Colourise(r == 1 ? truths[c] : predictions[c]));
                     var dest = SKRect.Create(labelWidth + c * (cell + Gap), y, tile.Width * zoom, tile.Height * zoom);
                     canvas.DrawBitmap(tile, dest);
                 }
@@ -83,25 +83,13 @@ public static class ResultsFigure
     private static SKColor Colour(byte label) =>
         new(VocClasses.Palette[label * 3], VocClasses.Palette[label * 3 + 1], VocClasses.Palette[label * 3 + 2]);
 
+    /// <summary>The image as an opaque SkiaSharp bitmap, all its pixels set at once.</summary>
     private static SKBitmap ToBitmap(RgbImage image)
     {
-        var bitmap = new SKBitmap(image.Width, image.Height);
-        for (int y = 0; y < image.Height; y++)
-            for (int x = 0; x < image.Width; x++)
-            {
-                int i = (y * image.Width + x) * 3;
-                bitmap.SetPixel(x, y, new SKColor(image.Pixels[i], image.Pixels[i + 1], image.Pixels[i + 2]));
-            }
-        return bitmap;
-    }
-
-    private static SKBitmap ToBitmap(LabelMap map)
-    {
-        var bitmap = new SKBitmap(map.Width, map.Height);
-        for (int y = 0; y < map.Height; y++)
-            for (int x = 0; x < map.Width; x++)
-                bitmap.SetPixel(x, y, Colour(map[y, x]));
-        return bitmap;
+        var rgb = image.Pixels;
+        var colours = new SKColor[image.Width * image.Height];
+        for (int p = 0; p < colours.Length; p++) colours[p] = new SKColor(rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2]);
+        return new SKBitmap(image.Width, image.Height) { Pixels = colours };
     }
 
     /// <summary>A sans-serif TrueType face from the system's font folders (the SkiaSharp build in use reads no font configuration).</summary>
