@@ -78,6 +78,10 @@ internal static class Flags
     public static Option<double?> OptionalDouble(string snakeName, string description, double min, double max) =>
         Create<double?>(snakeName, description, null, false, v => InRange(snakeName, v!.Value, min, max));
 
+    /// <summary>An optional int option (unset means none) whose given value <paramref name="problem"/> checks (the error naming the flag, or null).</summary>
+    public static Option<int?> OptionalInt(string snakeName, string description, Func<int?, string?> problem) =>
+        Create(snakeName, description, null, false, problem);
+
     /// <summary>An optional whole-number option that must be at least <paramref name="min"/> when given.</summary>
     public static Option<long?> OptionalLong(string snakeName, string description, long min) =>
         Create<long?>(snakeName, description, null, false, v => v >= min ? null : $"--{snakeName} must be at least {min}, got {v}");

@@ -32,6 +32,13 @@ internal static class StageFlags
     public static Option<string> Mode(NormMode defaultValue, string description) =>
         Flags.Choice("mode", description, Normalization.ModeName(defaultValue), "normal", "fix");
 
+    /// <summary><c>--max_side</c>: the longer side a large image is shrunk to before a per-image stage's network sees it.</summary>
+    public static Option<int?> MaxSide(string writes) =>
+        Flags.OptionalInt("max_side",
+            $"shrink an image whose longer side is longer to this many pixels before the network (and its scales) sees it, and resize {writes} back to the image's size; " +
+            $"default: every image at its own size, and one that would give the network more than {(LargeImages.NetworkPixels / 1e6).ToString(System.Globalization.CultureInfo.InvariantCulture)} megapixels at a scale is refused, naming the value that fits",
+            LargeImages.MaxSideProblem);
+
     /// <summary><c>--scales</c>: multi-scale inference scales, each with its horizontal flip.</summary>
     public static Option<string> Scales(string description = "comma-separated image scales, each with its horizontal flip") =>
         Flags.CheckedBy(Flags.Create("scales", description, () => string.Join(",", CamInferenceOptions.DefaultScales.Select(CamInferenceOptions.FormatScale))),

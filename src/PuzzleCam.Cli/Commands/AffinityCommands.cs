@@ -128,6 +128,7 @@ internal static class AffinityCommands
         var edgeCanvas = Flags.Int("edge_canvas",
             "side the image is zero-padded to for AffinityNet's edge map (the reference: 512; larger images are padded to the next multiple of 16); a smaller canvas saves time on small images",
             d.Walk.EdgeCanvas, 16, 8192);
+        var maxSide = StageFlags.MaxSide("the walked maps");
         var dataDir = StageFlags.DataDir();
         var gpus = StageFlags.Gpus();
         var seed = Flags.Int("seed", "accepted for the reference's command lines; nothing here is random", 0, 0);
@@ -135,7 +136,7 @@ internal static class AffinityCommands
         var command = new Command("inference-rw",
             "Stage 5: every image's CAMs walked over AffinityNet's edges, one .npz (keys, rw) per image in MODEL_NAME@train@beta=B@exp_times=E@rw; resumable.")
         {
-            architecture, modelName, camDir, domain, beta, expTimes, propagation, edgeCanvas, dataDir, gpus, seed, experimentsDir,
+            architecture, modelName, camDir, domain, beta, expTimes, propagation, edgeCanvas, maxSide, dataDir, gpus, seed, experimentsDir,
         };
         command.SetAction((r, cancel) =>
         {
@@ -152,6 +153,7 @@ internal static class AffinityCommands
                     Mode = r.GetValue(propagation) == "dense" ? RandomWalkMode.Dense : RandomWalkMode.Sparse,
                     EdgeCanvas = r.GetValue(edgeCanvas),
                 },
+                MaxSide = r.GetValue(maxSide),
                 DataDir = r.GetValue(dataDir)!,
                 Gpus = r.GetValue(gpus),
                 ExperimentsDir = r.GetValue(experimentsDir)!,

@@ -18,12 +18,13 @@ internal static class InferenceClassificationCommand
         var tag = Flags.Create<string>("tag", "the classifier's experiment name (experiments/models/TAG.pth)", required: true);
         var domain = StageFlags.Domain(defaults.Domain, "split to infer (the reference's README uses train_aug)");
         var scales = StageFlags.Scales();
+        var maxSide = StageFlags.MaxSide("the CAMs");
         var gpus = StageFlags.Gpus();
         var checkpoint = Flags.Create<string?>("checkpoint", "the classifier's weights (default: experiments/models/TAG.pth)");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("inference-classification", "Stage 2: multi-scale, flipped CAMs of every image of a split, one .npz per image (keys, cam, hr_cam); resumable.")
         {
-            seed, dataDir, architecture, mode, tag, domain, scales, gpus, checkpoint, experimentsDir,
+            seed, dataDir, architecture, mode, tag, domain, scales, maxSide, gpus, checkpoint, experimentsDir,
         };
         command.SetAction((r, cancel) =>
         {
@@ -35,6 +36,7 @@ internal static class InferenceClassificationCommand
                 Tag = r.GetValue(tag)!,
                 Domain = r.GetValue(domain)!,
                 Scales = CamInferenceOptions.ParseScales(r.GetValue(scales)!),
+                MaxSide = r.GetValue(maxSide),
                 ExperimentsDir = r.GetValue(experimentsDir)!,
                 Gpus = r.GetValue(gpus),
                 Checkpoint = r.GetValue(checkpoint),

@@ -123,6 +123,7 @@ internal static class SegmentationCommands
         var domain = StageFlags.Domain(d.Domain, "split to segment; 'test' writes RGB colour PNGs as the reference does");
         var scales = StageFlags.Scales();
         scales.Aliases.Add("--scale");
+        var maxSide = StageFlags.MaxSide("the label map (nearest)");
         var iteration = Flags.Int("iteration", "dense CRF iterations on the softmax (0: none; the reference's README uses 10)", d.Iteration, 0, 1000);
         var gpus = StageFlags.Gpus();
         var checkpoint = Flags.Create<string?>("checkpoint", "the network's weights (default: experiments/models/TAG.pth)");
@@ -130,7 +131,7 @@ internal static class SegmentationCommands
         var command = new Command("inference-segmentation",
             "Stage 8: multi-scale, flipped DeepLabv3+ segmentation of every image of a split (inference_segmentation.py), optionally refined by the dense CRF; one PNG per image; resumable.")
         {
-            seed, dataDir, architecture, backbone, mode, useGn, tag, domain, scales, iteration, gpus, checkpoint, experimentsDir,
+            seed, dataDir, architecture, backbone, mode, useGn, tag, domain, scales, maxSide, iteration, gpus, checkpoint, experimentsDir,
         };
         command.SetAction((r, cancel) =>
         {
@@ -143,6 +144,7 @@ internal static class SegmentationCommands
                 Tag = r.GetValue(tag)!,
                 Domain = r.GetValue(domain)!,
                 Scales = CamInferenceOptions.ParseScales(r.GetValue(scales)!),
+                MaxSide = r.GetValue(maxSide),
                 Iteration = r.GetValue(iteration),
                 ExperimentsDir = r.GetValue(experimentsDir)!,
                 Gpus = r.GetValue(gpus),

@@ -41,6 +41,13 @@ public sealed record CamInferenceOptions
     /// <summary><c>--scales</c>: image scales whose flipped-pair CAMs are summed.</summary>
     public IReadOnlyList<double> Scales { get; init; } = DefaultScales;
 
+    /// <summary>
+    /// <c>--max_side</c>: an image whose longer side exceeds it is shrunk to it before the scales apply, and its maps are
+    /// resized back to the image's size; null (the reference) infers every image at its own size, and refuses one that
+    /// would not fit in memory (<see cref="LargeImages"/>).
+    /// </summary>
+    public int? MaxSide { get; init; }
+
     /// <summary>Root of models and predictions (the reference writes <c>experiments/</c> in the working directory).</summary>
     public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
 
@@ -82,6 +89,7 @@ public sealed record CamInferenceOptions
         if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
         if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
         if (ScalesProblem(Scales) is { } problem) throw new BadInputException(problem);
+        if (LargeImages.MaxSideProblem(MaxSide) is { } side) throw new BadInputException(side);
         Backbones.Find(Architecture);
     }
 

@@ -71,15 +71,25 @@ public static class CamInferenceRunner
     /// What every CAM of the folder depends on besides the checkpoint's contents. The split is not among them: an id's
     /// CAM is the same whichever list named it, and train and train_aug share a folder name.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options, VocDataset dataset) => new Dictionary<string, string>
+    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options, VocDataset dataset)
     {
-        ["architecture"] = options.Architecture,
-        ["mode"] = Normalization.ModeName(options.Mode),
-        ["scales"] = options.ScalesText,
-        ["data_dir"] = options.Layout.Portable(dataset.Root),
-    };
+        var settings = new Dictionary<string, string>
+        {
+            ["architecture"] = options.Architecture,
+            ["mode"] = Normalization.ModeName(options.Mode),
+            ["scales"] = options.ScalesText,
+            ["data_dir"] = options.Layout.Portable(dataset.Root),
+        };
+        // Recorded only when given, so that a folder made without it keeps its record.
+        if (options.MaxSide is { } side) settings["max_side"] = side.ToString(CultureInfo.InvariantCulture);
+        return settings;
+    }
 
-    private sealed record Prefetched(float[] Tags, CamInputs Inputs);
+    /// <param name="Tags">The image's class tags.</param>
+    /// <param name="Inputs">Every scale of the image, or of its shrunk copy.</param>
+    /// <param name="Width">The image's own width, which the maps are resized back to.</param>
+    /// <param name="Height">The image's own height.</param>
+    private sealed record Prefetched(float[] Tags, CamInputs Inputs, int Width, int Height);
 
     /// <summary>The classifier on its device and the dataset it reads; one image at a time.</summary>
     private sealed class Work : IImageWork<Prefetched>, IDisposable
@@ -87,6 +97,7 @@ public static class CamInferenceRunner
         private readonly Classifier _model;
         private readonly MultiScaleCam _cams;
         private readonly VocDataset _dataset;
+        private readonly int? _maxSide;
 
         public Work(CamInferenceOptions options, string checkpoint, Device device, VocDataset dataset)
         {
@@ -103,11 +114,25 @@ public static class CamInferenceRunner
             }
             _cams = new MultiScaleCam(_model, device, options.Scales);
             _dataset = dataset;
+            _maxSide = options.MaxSide;
         }
 
-        public Prefetched Read(string id) => new(_dataset.ReadTags(id), _cams.Prepare(_dataset.ReadImage(id)));
+        public Prefetched Read(string id)
+        {
+            var path = _dataset.ImagePath(id);
+            var (width, height) = ImageCodec.ReadSize(path);
+            LargeImages.Check(path, width, height, _cams.Scales.Max(), _maxSide);
+            var image = LargeImages.Shrink(_dataset.ReadImage(id), _maxSide);
+            return new(_dataset.ReadTags(id), _cams.Prepare(image), width, height);
+        }
 
-        public void Process(string id, Prefetched input, string outputPath) => _cams.Compute(input.Inputs, input.Tags).Write(outputPath);
+        public void Process(string id, Prefetched input, string outputPath)
+        {
+            var cams = _cams.Compute(input.Inputs, input.Tags);
+            if (input.Inputs.Width != input.Width || input.Inputs.Height != input.Height)
+                cams = MultiScaleCam.AtImageSize(cams, input.Width, input.Height);
+            cams.Write(outputPath);
+        }
 
         public void Dispose() => _model.Dispose();
     }

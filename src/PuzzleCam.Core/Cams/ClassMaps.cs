@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using PuzzleCam.IO;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PuzzleCam.Cams;
 
@@ -38,6 +41,20 @@ public sealed class ClassMaps
         var map = new LabelMap(Width, Height);
         TopClass.Of(this).Label(keys, threshold, map.Labels);
         return map;
+    }
+
+    /// <summary>
+    /// Every plane resized bilinearly (align_corners off, as the stages resize maps) to <paramref name="height"/> x
+    /// <paramref name="width"/>; these maps themselves when they already have that size.
+    /// </summary>
+    public ClassMaps Resized(int height, int width)
+    {
+        if (height == Height && width == Width) return this;
+        if (Classes == 0) return new ClassMaps(0, height, width, []);
+        using var scope = NewDisposeScope();
+        var maps = tensor(Values, [1, Classes, Height, Width]);
+        var resized = nn.functional.interpolate(maps, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false)[0].contiguous();
+        return new ClassMaps(Classes, height, width, MemoryMarshal.Cast<byte, float>(resized.bytes).ToArray());
     }
 
     public NpyArray ToNpy() => NpyArray.Create<float>(Values, Classes, Height, Width);

@@ -119,6 +119,17 @@ public sealed class MultiScaleCam
         return new CamFile(keys, ToMaps(NormalizeByMax(camSum)), ToMaps(NormalizeByMax(hrSum)));
     }
 
+    /// <summary>
+    /// The CAM file of a shrunk copy of a <paramref name="width"/> x <paramref name="height"/> image brought back to the
+    /// image's size: <c>cam</c> to its stride-4 grid and <c>hr_cam</c> to its pixels, bilinearly. Both stay within [0, 1].
+    /// </summary>
+    public static CamFile AtImageSize(CamFile cams, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(cams);
+        var (sh, sw) = StridedSize(height, width);
+        return cams with { Cam = cams.Cam?.Resized(sh, sw), HighResCam = cams.HighResCam?.Resized(height, width) };
+    }
+
     private static Tensor Resize(Tensor maps, int height, int width) =>
         nn.functional.interpolate(maps, size: [height, width], mode: InterpolationMode.Bilinear, align_corners: false)[0];
 

@@ -118,22 +118,47 @@ public static class RandomWalkPropagation
         return result.contiguous().MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The most pixels of the stride-4 grid the dense walk takes (a 512x512 image): its matrix holds the square of that
+    /// many floats, 1 GB here, and the walk keeps three such at once.
+    /// </summary>
+    public const long MaxDenseNodes = 128 * 128;
+
+    /// <summary>Why the dense walk cannot take a grid of <paramref name="height"/> x <paramref name="width"/> pixels (stride 4), or null when it can.</summary>
+    public static string? DenseProblem(int height, int width)
+    {
+        long n = (long)((height - 1) / Stride + 1) * ((width - 1) / Stride + 1);
+        if (n <= MaxDenseNodes) return null;
+        double gigabytes = (double)n * n * sizeof(float) / (1L << 30);
+        return FormattableString.Invariant($"the dense walk of a {width}x{height} image needs a {n}x{n} matrix ({gigabytes:0.#} GB, three held at once), more than the {MaxDenseNodes}x{MaxDenseNodes} the dense walk holds");
+    }
+
     /// <summary>The reference's transition matrix: A^β elementwise, columns normalised to sum 1, then squared <paramref name="expTimes"/> times.</summary>
     internal static Tensor TransitionMatrix(Tensor denseAffinity, int beta, int expTimes)
     {
         using var scope = NewDisposeScope();
         using var exponent = beta.ToScalar();
-        var scaled = denseAffinity.pow(exponent);
-        var transition = scaled.div(scaled.sum(0, keepdim: true));
-        for (int i = 0; i < expTimes; i++) transition = transition.matmul(transition);
+        var transition = denseAffinity.pow(exponent);
+        transition.div_(transition.sum(0, keepdim: true));
+        // Each square replaces the last at once: the matrices are n² floats each.
+        for (int i = 0; i < expTimes; i++)
+        {
+            var squared = transition.matmul(transition);
+            transition.Dispose();
+            transition = squared;
+        }
         return transition.MoveToOuterDisposeScope();
     }
 
     private static float[] DenseWalk(float[] attenuated, int classes, WalkAffinities affinities, RandomWalkOptions options)
     {
         long n = (long)affinities.Height * affinities.Width;
+        if (n > MaxDenseNodes)
+            throw new ArgumentException($"the dense walk takes grids of at most {MaxDenseNodes} pixels, got {affinities.Height}x{affinities.Width}; use the sparse walk");
         using var scope = NewDisposeScope();
-        var transition = TransitionMatrix(tensor(affinities.Dense(), [n, n]), options.Beta, options.ExpTimes);
+        Tensor transition;
+        // The affinities are let go once the transition matrix is made, so that at most three n² matrices live at once.
+        using (var dense = tensor(affinities.Dense(), [n, n])) transition = TransitionMatrix(dense, options.Beta, options.ExpTimes);
         var walked = tensor(attenuated, [classes, n]).matmul(transition);
         return ToArray(walked);
     }

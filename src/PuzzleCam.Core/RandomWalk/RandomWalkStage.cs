@@ -37,6 +37,13 @@ public sealed record RandomWalkStageOptions
     /// <summary><c>--beta</c>, <c>--exp_times</c> and <c>--propagation</c>.</summary>
     public RandomWalkOptions Walk { get; init; } = new();
 
+    /// <summary>
+    /// <c>--max_side</c>: an image whose longer side exceeds it is walked on a copy shrunk to it (its stride-4 CAMs
+    /// resized to the copy's grid), and the walked maps are resized back to the image's size; null (the reference)
+    /// walks every image at its own size, and refuses one that would not fit in memory (<see cref="LargeImages"/>).
+    /// </summary>
+    public int? MaxSide { get; init; }
+
     /// <summary><c>--gpus</c>: the device of the edge network (the first of a list).</summary>
     public string? Gpus { get; init; }
 
@@ -60,6 +67,7 @@ public sealed record RandomWalkStageOptions
         if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
         Backbones.Find(Architecture);
         Walk.Validate();
+        if (LargeImages.MaxSideProblem(MaxSide) is { } side) throw new BadInputException(side);
     }
 }
 
@@ -79,22 +87,25 @@ public static class RandomWalkRunner
         var cams = StageInputs.RequireFolder(options.CamFolder, "--cam_dir", CamInferenceRunner.StageName, dataset.Ids, CamFile.Extension);
         var device = Devices.Parse(options.Gpus)[0];
         var inputs = new Dictionary<string, string>(cams) { ["checkpoint"] = options.ModelPath };
+        var settings = new Dictionary<string, string>
+        {
+            ["architecture"] = options.Architecture,
+            ["cams"] = options.Layout.Portable(options.CamFolder),
+            ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
+            ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
+            ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
+            ["edge_canvas"] = options.Walk.EdgeCanvas.ToString(CultureInfo.InvariantCulture),
+            ["data_dir"] = options.Layout.Portable(dataset.Root),
+        };
+        // Recorded only when given, so that a folder made without it keeps its record.
+        if (options.MaxSide is { } side) settings["max_side"] = side.ToString(CultureInfo.InvariantCulture);
         var outputs = new PerImageOutputs
         {
             Stage = StageName,
             Folder = options.OutputDir,
             Extension = CamFile.Extension,
             Ids = dataset.Ids,
-            Settings = new Dictionary<string, string>
-            {
-                ["architecture"] = options.Architecture,
-                ["cams"] = options.Layout.Portable(options.CamFolder),
-                ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
-                ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
-                ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
-                ["edge_canvas"] = options.Walk.EdgeCanvas.ToString(CultureInfo.InvariantCulture),
-                ["data_dir"] = options.Layout.Portable(dataset.Root),
-            },
+            Settings = settings,
             InputFiles = inputs,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain, ["device"] = device.ToString() },
         };
@@ -127,8 +138,17 @@ public static class RandomWalkRunner
             _walk = new RandomWalkInference(_model, options.Walk, device);
         }
 
-        public (CamFile Cams, RgbImage Image) Read(string id) =>
-            (StageInputs.ReadCams(_options.CamFolder, id, needCam: true), _dataset.ReadImage(id));
+        public (CamFile Cams, RgbImage Image) Read(string id)
+        {
+            var path = _dataset.ImagePath(id);
+            var (width, height) = ImageCodec.ReadSize(path);
+            // The edge network sees the image (padded) at its own scale.
+            LargeImages.Check(path, width, height, 1.0, _options.MaxSide);
+            var (sw, sh) = LargeImages.ShrunkSize(width, height, _options.MaxSide);
+            if (_options.Walk.Mode == RandomWalkMode.Dense && RandomWalkPropagation.DenseProblem(sh, sw) is { } dense)
+                throw new BadInputException($"{path}: {dense}; use --propagation sparse (the same maps, computed without the matrix){(_options.MaxSide is null ? " or a smaller image (--max_side)" : " or a smaller --max_side")}");
+            return (StageInputs.ReadCams(_options.CamFolder, id, needCam: true), _dataset.ReadImage(id));
+        }
 
         public void Process(string id, (CamFile Cams, RgbImage Image) input, string outputPath)
         {
@@ -137,7 +157,15 @@ public static class RandomWalkRunner
             if (cams.Cam!.Height != h || cams.Cam.Width != w)
                 throw new InvalidDataFileException(Path.Combine(_options.CamFolder, id + CamFile.Extension),
                     $"'{CamFile.CamName}' is {cams.Cam.Height}x{cams.Cam.Width}, but the {image.Width}x{image.Height} image {_dataset.ImagePath(id)} needs {h}x{w}");
-            _walk.Run(image, cams).Write(outputPath);
+            var shrunk = LargeImages.Shrink(image, _options.MaxSide);
+            if (ReferenceEquals(shrunk, image))
+            {
+                _walk.Run(image, cams).Write(outputPath);
+                return;
+            }
+            int sh = (shrunk.Height - 1) / RandomWalkPropagation.Stride + 1, sw = (shrunk.Width - 1) / RandomWalkPropagation.Stride + 1;
+            var walked = _walk.Run(shrunk, cams.Cam.Resized(sh, sw));
+            new CamFile(cams.Keys, RandomWalk: walked.Resized(image.Height, image.Width)).Write(outputPath);
         }
 
         public void Dispose() => _model.Dispose();

@@ -35,6 +35,13 @@ public sealed record SegmentationInferenceOptions
     /// <summary><c>--scales</c>: image scales whose mirrored-pair logits are summed.</summary>
     public IReadOnlyList<double> Scales { get; init; } = CamInferenceOptions.DefaultScales;
 
+    /// <summary>
+    /// <c>--max_side</c>: an image whose longer side exceeds it is segmented (network and CRF) on a copy shrunk to it,
+    /// and the label map is resized back to the image's size (nearest); null (the reference) segments every image at
+    /// its own size, and refuses one that would not fit in memory (<see cref="Experiments.LargeImages"/>).
+    /// </summary>
+    public int? MaxSide { get; init; }
+
     /// <summary><c>--iteration</c>: mean-field iterations of the dense CRF (0: none, the reference's default; its README uses 10).</summary>
     public int Iteration { get; init; }
 
@@ -82,11 +89,8 @@ public sealed record SegmentationInferenceOptions
         if (Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--domain '{Domain}' cannot be part of a folder name");
         if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
         if (Iteration < 0) throw new BadInputException($"--iteration must be at least 0, got {Iteration}");
-        if (Scales.Count == 0) throw new BadInputException("--scales is empty");
-        foreach (var s in Scales)
-            if (!(double.IsFinite(s) && s > 0 && s <= CamInferenceOptions.MaxScale))
-                throw new BadInputException(FormattableString.Invariant($"--scales: every scale must be in (0, {CamInferenceOptions.MaxScale}], got {s}"));
-        if (Scales.Distinct().Count() != Scales.Count) throw new BadInputException($"--scales {ScalesText} names a scale twice");
+        if (CamInferenceOptions.ScalesProblem(Scales) is { } scales) throw new BadInputException(scales);
+        if (Experiments.LargeImages.MaxSideProblem(MaxSide) is { } side) throw new BadInputException(side);
         if (!Backbones.Architectures.Any(a => a.Name == Backbone))
             throw new BadInputException($"--backbone: unknown backbone '{Backbone}'; expected one of {string.Join(", ", Backbones.Architectures.Select(a => a.Name))}");
     }

@@ -45,22 +45,25 @@ public static class SegmentationInferenceRunner
             throw new FileNotFoundException($"{checkpoint}: segmentation model not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)", checkpoint);
         var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
         var device = Devices.Parse(options.Gpus)[0];
+        var settings = new Dictionary<string, string>
+        {
+            ["backbone"] = options.Backbone,
+            ["mode"] = Normalization.ModeName(options.Mode),
+            ["use_gn"] = options.UseGroupNorm ? "true" : "false",
+            ["scales"] = options.ScalesText,
+            ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
+            ["colour"] = options.WritesColour ? "true" : "false",
+            ["data_dir"] = options.Layout.Portable(dataset.Root),
+        };
+        // Recorded only when given, so that a folder made without it keeps its record.
+        if (options.MaxSide is { } side) settings["max_side"] = side.ToString(CultureInfo.InvariantCulture);
         var outputs = new PerImageOutputs
         {
             Stage = StageName,
             Folder = options.PredictionDir,
             Extension = ".png",
             Ids = dataset.Ids,
-            Settings = new Dictionary<string, string>
-            {
-                ["backbone"] = options.Backbone,
-                ["mode"] = Normalization.ModeName(options.Mode),
-                ["use_gn"] = options.UseGroupNorm ? "true" : "false",
-                ["scales"] = options.ScalesText,
-                ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
-                ["colour"] = options.WritesColour ? "true" : "false",
-                ["data_dir"] = options.Layout.Portable(dataset.Root),
-            },
+            Settings = settings,
             InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
             RunInfo = new Dictionary<string, string>
             {
@@ -111,12 +114,13 @@ public static class SegmentationInferenceRunner
     }
 
     /// <summary>The network on its device and the dataset it reads; one image at a time.</summary>
-    private sealed class Work : IImageWork<SegmentationInputs>, IDisposable
+    private sealed class Work : IImageWork<(SegmentationInputs Inputs, int Width, int Height)>, IDisposable
     {
         private readonly DeepLabV3Plus _model;
         private readonly SegmentationPredictor _predictor;
         private readonly VocDataset _dataset;
         private readonly bool _colour;
+        private readonly int? _maxSide;
 
         public Work(SegmentationInferenceOptions options, string checkpoint, Device device, VocDataset dataset)
         {
@@ -124,13 +128,22 @@ public static class SegmentationInferenceRunner
             _predictor = new SegmentationPredictor(_model, device, options.Scales, options.Iteration);
             _dataset = dataset;
             _colour = options.WritesColour;
+            _maxSide = options.MaxSide;
         }
 
-        public SegmentationInputs Read(string id) => _predictor.Prepare(_dataset.ReadImage(id));
-
-        public void Process(string id, SegmentationInputs input, string outputPath)
+        public (SegmentationInputs Inputs, int Width, int Height) Read(string id)
         {
-            var labels = _predictor.Predict(input).Labels;
+            var path = _dataset.ImagePath(id);
+            var (width, height) = ImageCodec.ReadSize(path);
+            LargeImages.Check(path, width, height, _predictor.Scales.Max(), _maxSide);
+            return (_predictor.Prepare(LargeImages.Shrink(_dataset.ReadImage(id), _maxSide)), width, height);
+        }
+
+        public void Process(string id, (SegmentationInputs Inputs, int Width, int Height) input, string outputPath)
+        {
+            var labels = _predictor.Predict(input.Inputs).Labels;
+            if (labels.Width != input.Width || labels.Height != input.Height)
+                labels = Data.Transforms.PilResize.Nearest(labels, input.Width, input.Height);
             if (_colour) ImageCodec.WritePng(outputPath, Colourise(labels));
             else PalettePng.Write(outputPath, labels);
         }
