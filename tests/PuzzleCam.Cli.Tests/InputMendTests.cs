@@ -249,6 +249,18 @@ public sealed class InputMendTests(TinyDataset data) : IClassFixture<TinyDataset
         Assert.Contains(says, FirstLine(result));
     }
 
+    [Theory]
+    [InlineData("inference-classification", "16", "--max_side must be at least 32, got 16")]
+    [InlineData("inference-segmentation", "big", "--max_side: 'big' is not a whole number")]
+    [InlineData("inference-rw", "0", "--max_side must be at least 32, got 0")]
+    public void ABadMaxSideIsAUsageError(string command, string value, string says)
+    {
+        string[] names = command == "inference-rw" ? ["--model_name", "m", "--cam_dir", "c"] : ["--tag", "t"];
+        var result = CliHarness.Run([command, .. names, "--max_side", value]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(says, FirstLine(result));
+    }
+
     [Fact]
     [Trait("Category", "Slow")]
     public void AResumedTextLogDoesNotRepeatTheIterationsAfterTheCheckpoint()

@@ -34,6 +34,12 @@ public sealed record PerImageOutputs
     /// <summary>Input files (a checkpoint) whose content the outputs depend on, by role; compared by hash.</summary>
     public IReadOnlyDictionary<string, string> InputFiles { get; init; } = None;
 
+    /// <summary>
+    /// The flag whose value names the folder (<c>--tag</c>, <c>--model_name</c>), offered when the folder refuses a run
+    /// with other options; null when the command has none, as where the folder's name is made of its inputs' names.
+    /// </summary>
+    public string? NamedBy { get; init; } = "--tag";
+
     /// <summary>What the last run was (device, split, time); recorded, never compared.</summary>
     public IReadOnlyDictionary<string, string> RunInfo { get; init; } = None;
 
@@ -206,7 +212,7 @@ public static class PerImageStage
     private static (OutputProvenance Provenance, List<string> Pending) Begin(PerImageOutputs outputs, IProgress<StageProgress>? progress)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.Settings, outputs.InputFiles, outputs.RunInfo);
+        var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.Settings, outputs.InputFiles, outputs.RunInfo, outputs.NamedBy);
         AtomicFile.RemoveStaleTemporaries(outputs.Folder);
         // A file cut short (copied in part, a full disk) is redone, not counted as done.
         var pending = outputs.Ids.Where(id => !CompleteFile.IsComplete(outputs.PathOf(id))).ToList();

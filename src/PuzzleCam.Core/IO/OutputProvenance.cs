@@ -88,10 +88,11 @@ public sealed record OutputProvenance
     /// The record a run with these settings and inputs makes for <paramref name="folder"/>, after checking that every
     /// output already there (files matching <paramref name="outputPattern"/>) was made the same way. A folder with
     /// outputs but no record refuses too: nothing says what made them. Nothing is written; call <see cref="Write"/>
-    /// once the run is sure to start.
+    /// once the run is sure to start. <paramref name="namedBy"/> is the flag whose value names the folder, which the
+    /// refusal offers as a way out; null when no flag of the command renames it.
     /// </summary>
     public static OutputProvenance Claim(string folder, string outputPattern, string stage, IReadOnlyDictionary<string, string> settings,
-        IReadOnlyDictionary<string, string> inputFiles, IReadOnlyDictionary<string, string> lastRun)
+        IReadOnlyDictionary<string, string> inputFiles, IReadOnlyDictionary<string, string> lastRun, string? namedBy = "--tag")
     {
         int outputs = Directory.Exists(folder) ? Directory.EnumerateFiles(folder, outputPattern).Count() : 0;
         var previous = outputs > 0 ? Read(folder) : TryRead(folder);
@@ -104,12 +105,14 @@ public sealed record OutputProvenance
             LastRun = new SortedDictionary<string, string>(lastRun.ToDictionary(), StringComparer.Ordinal),
         };
         if (outputs == 0) return current;
-        const string Remedy = "outputs of different options are never mixed in one folder: choose another --tag (or keep the old options), or delete the folder to recompute it";
+        var remedy = namedBy is null
+            ? "outputs of different options are never mixed in one folder: keep the old options, or delete the folder to recompute it"
+            : $"outputs of different options are never mixed in one folder: choose another {namedBy} (or keep the old options), or delete the folder to recompute it";
         if (previous is null)
-            throw new OutputFolderConflictException(folder, $"holds {outputs} {outputPattern} files but no {FileName}, so what made them is unknown; {Remedy}");
+            throw new OutputFolderConflictException(folder, $"holds {outputs} {outputPattern} files but no {FileName}, so what made them is unknown; {remedy}");
         var differences = current.DifferencesFrom(previous);
         if (differences.Count > 0)
-            throw new OutputFolderConflictException(folder, $"holds {outputs} {outputPattern} files made with other options ({string.Join("; ", differences)}); {Remedy}");
+            throw new OutputFolderConflictException(folder, $"holds {outputs} {outputPattern} files made with other options ({string.Join("; ", differences)}); {remedy}");
         return current;
     }
 

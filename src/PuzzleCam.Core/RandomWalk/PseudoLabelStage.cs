@@ -78,6 +78,8 @@ public static class PseudoLabelRunner
             },
             InputFiles = walks,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain },
+            // The folder is named after its input folder; no flag of the command names it anew.
+            NamedBy = null,
         };
         return PerImageStage.RunInParallel(outputs, () => new Work(options, dataset), options.Workers, progress, cancel);
     }

@@ -106,6 +106,7 @@ public static class RandomWalkRunner
             Extension = CamFile.Extension,
             Ids = dataset.Ids,
             Settings = settings,
+            NamedBy = "--model_name",
             InputFiles = inputs,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain, ["device"] = device.ToString() },
         };

@@ -71,6 +71,22 @@ public sealed class OutputProvenanceTests : IDisposable
     }
 
     [Fact]
+    public void TheWayOutNamesOnlyAFlagTheCommandHas()
+    {
+        var weights = Weights("w.pth", 1);
+        Claim(weights).Write(Folder);
+        WriteOutput();
+        Assert.Contains("choose another --tag", Assert.Throws<OutputFolderConflictException>(() => Claim(weights, mode: "normal")).Message);
+        var walk = Assert.Throws<OutputFolderConflictException>(() => OutputProvenance.Claim(Folder, "*.npz", "inference-classification", Settings("normal"),
+            new Dictionary<string, string> { ["checkpoint"] = weights }, NoRun, namedBy: "--model_name"));
+        Assert.Contains("choose another --model_name", walk.Message);
+        var unnamed = Assert.Throws<OutputFolderConflictException>(() => OutputProvenance.Claim(Folder, "*.npz", "inference-classification", Settings("normal"),
+            new Dictionary<string, string> { ["checkpoint"] = weights }, NoRun, namedBy: null));
+        Assert.DoesNotContain("--", unnamed.Message.Split("; ")[^1]);
+        Assert.Contains("delete the folder", unnamed.Message);
+    }
+
+    [Fact]
     public void OutputsWithoutARecordRefuse()
     {
         Directory.CreateDirectory(Folder);
