@@ -168,6 +168,8 @@ public static class TorchCheckpoint
         return result;
     }
 
+    private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private static void WriteZip(Stream stream, string archiveName, IReadOnlyDictionary<string, Tensor> stateDict)
     {
         var storageKeys = new Dictionary<Tensor, string>(ReferenceEqualityComparer.Instance);
@@ -188,8 +190,12 @@ public static class TorchCheckpoint
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         void Entry(string name, ReadOnlySpan<byte> bytes)
         {
-            using var entry = zip.CreateEntry($"{archiveName}/{name}", CompressionLevel.NoCompression).Open();
-            entry.Write(bytes);
+            var entry = zip.CreateEntry($"{archiveName}/{name}", CompressionLevel.NoCompression);
+            // The zip's earliest date instead of the clock's: the same weights make the same bytes, so a resumed job's
+            // models can be compared with an uninterrupted one's (PyTorch's writer stores no date either).
+            entry.LastWriteTime = ZipEpoch;
+            using var data = entry.Open();
+            data.Write(bytes);
         }
         Entry("data.pkl", pickle.ToArray());
         Entry("byteorder", "little"u8);
