@@ -180,12 +180,14 @@ internal static class PipelineCommands
             "masking", "selection", "none");
         var alphaSchedule = Flags.OptionalDouble("alpha_schedule",
             FormattableString.Invariant($"fraction of training over which alpha ramps up (0: constant): adds a row of Puzzle-CAM with it (the main job's, {losses.AlphaSchedule}, adds none)"), 0, 1);
+        var alpha = Flags.OptionalDouble("alpha",
+            FormattableString.Invariant($"largest weight of the reconstruction loss: adds rows of cls+re and cls+pcl+re trained with it (the main job's, {losses.Alpha}, adds none)"), 1e-9, AblationOptions.MaxAlpha);
         var command = new Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
             "with the puzzle classification loss (cls+pcl), with the reconstruction loss (cls+re) and with both (cls+pcl+re) for each seed, their multi-scale CAMs scored on the " +
             "evaluation split, printed beside the paper's ResNet-50 numbers and written to experiments/ablation.json. cls and cls+pcl+re are reproduce's baseline and Puzzle-CAM " +
             "classifiers of the seed (same tags, same options), so what reproduce trained, and its CAMs, are reused; every run resumes where an earlier one stopped.")
         {
-            seeds, reLoss, reLossOption, alphaSchedule,
+            seeds, reLoss, reLossOption, alphaSchedule, alpha,
         };
         job.AddTo(command);
         command.SetAction((r, cancel) =>
@@ -210,6 +212,7 @@ internal static class PipelineCommands
                     _ => Classification.ReconstructionSelection.None,
                 },
                 AlphaSchedule = r.GetValue(alphaSchedule),
+                Alpha = r.GetValue(alpha),
             };
             Pipeline.Ablation.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);

@@ -48,6 +48,15 @@ public sealed record AblationOptions
     /// <summary><c>--alpha_schedule</c>: a schedule other than the main job's adds a row of Puzzle-CAM trained with it.</summary>
     public double? AlphaSchedule { get; init; }
 
+    /// <summary>
+    /// <c>--alpha</c>: a largest reconstruction weight other than the main job's adds the two rows that weigh the
+    /// reconstruction loss, cls+re and cls+pcl+re, trained with it.
+    /// </summary>
+    public double? Alpha { get; init; }
+
+    /// <summary>The largest <c>--alpha</c>: the paper tried up to 4; a weight of hundreds only flattens the maps.</summary>
+    public const double MaxAlpha = 100;
+
     /// <summary>The main job of <paramref name="seed"/>, whose tags are those <c>puzzlecam reproduce --seed</c> gives.</summary>
     public ReproduceOptions JobFor(int seed) => Job with
     {
@@ -73,6 +82,12 @@ public sealed record AblationOptions
             settings.Add(Variant("re_loss_option", SelectionWord(selection), puzzle with { Selection = selection }));
         if (AlphaSchedule is { } schedule && schedule != puzzle.AlphaSchedule)
             settings.Add(Variant("alpha_schedule", schedule.ToString("R", CultureInfo.InvariantCulture), puzzle with { AlphaSchedule = schedule }));
+        if (Alpha is { } alpha && alpha != puzzle.Alpha)
+        {
+            var text = alpha.ToString("R", CultureInfo.InvariantCulture);
+            settings.Add(new($"cls+re, alpha {text}", $"cls_re-alpha={text}", true, PuzzleLossOptions.WithLossOption(puzzle with { Alpha = alpha }, "cl_re")));
+            settings.Add(Variant("alpha", text, puzzle with { Alpha = alpha }));
+        }
         return settings;
 
         static AblationSetting Variant(string flag, string value, PuzzleLossOptions losses) =>
@@ -88,6 +103,8 @@ public sealed record AblationOptions
         if (Seeds.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1) is { } twice) throw new BadInputException($"--seeds lists {twice.Key} more than once");
         if (AlphaSchedule is { } schedule && !(schedule >= 0 && schedule <= 1))
             throw new BadInputException(FormattableString.Invariant($"--alpha_schedule must be in [0, 1], got {schedule}"));
+        if (Alpha is { } alpha && !(alpha > 0 && alpha <= MaxAlpha))
+            throw new BadInputException(FormattableString.Invariant($"--alpha must be in (0, {MaxAlpha}], got {alpha}"));
         if (string.IsNullOrWhiteSpace(Run) || Run.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new BadInputException($"--preset and --architecture give '{Run}', which cannot start a file name");
         Job.Validate();

@@ -102,4 +102,17 @@ public class AblationOptionsTests
         File.WriteAllText(path, "{\"rows\": [{\"setting\": \"cls\"}]}");
         Assert.Null(AblationResult.ReadRows(path));
     }
+
+    [Fact]
+    public void AnotherAlphaAddsBothRowsThatWeighTheReconstructionLoss()
+    {
+        var settings = new AblationOptions { Alpha = 1 }.Settings();
+        Assert.Equal(["cls+re, alpha 1", "cls+pcl+re, alpha 1"], settings.Skip(4).Select(s => s.Name));
+        Assert.Equal(["cls_re-alpha=1", "puzzle-alpha=1"], settings.Skip(4).Select(s => s.TagSuffix));
+        Assert.All(settings.Skip(4), s => Assert.Equal(1, s.Losses.Alpha));
+        Assert.False(settings[4].Losses.PuzzleClassLoss);
+        Assert.True(settings[5].Losses.PuzzleClassLoss && settings[5].Losses.ReconstructionLoss);
+        Assert.Equal(4, new AblationOptions { Alpha = 4 }.Settings().Count);
+        Assert.StartsWith("--alpha must be in (0, 100]", Assert.Throws<BadInputException>(() => new AblationOptions { Alpha = 0 }.Validate()).Message);
+    }
 }
