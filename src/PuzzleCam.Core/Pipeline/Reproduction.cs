@@ -35,15 +35,12 @@ public static class Reproduction
             train = Scan(options, options.Classifier.Domain, reporter, cancel);
             eval = Scan(options, options.EvalDomain, reporter, cancel);
         }
-        var classifier = options.Classifier with { DataDir = options.DataDir };
+        var plan = PipelinePlan.For(options);
         // The baseline's CAMs are only scored; the Puzzle-CAM CAMs also feed stages 3-7, on their own split.
-        var baseline = RunClassifier(options, classifier with { Puzzle = false, Tag = options.TagPrefix + "-baseline" }, "baseline", options.EvalDomain, reporter, cancel);
-        var puzzle = RunClassifier(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }, "Puzzle-CAM", options.CamDomain, reporter, cancel);
-        const PipelineStages AfterCams = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels
-            | PipelineStages.ValCams | PipelineStages.Segmentation | PipelineStages.SegmentationInference;
-        var plan = (options.Stages & AfterCams) != 0 ? MakePlan(options, classifier with { Puzzle = true, Tag = options.TagPrefix + "-puzzle" }) : null;
-        var refinement = plan is null ? null : Refine(options, plan, reporter, cancel);
-        var segmentation = plan is null ? null : Segment(options, plan, reporter, cancel);
+        var baseline = RunClassifier(options, plan.Baseline, "baseline", options.EvalDomain, reporter, cancel);
+        var puzzle = RunClassifier(options, plan.Puzzle, "Puzzle-CAM", options.CamDomain, reporter, cancel);
+        var refinement = Refine(options, plan, reporter, cancel);
+        var segmentation = Segment(options, plan, reporter, cancel);
         var result = new ReproduceResult(dataset, train, eval, baseline, puzzle, refinement, segmentation);
         if (result.CamComparison() is { Length: > 0 } table)
         {
@@ -88,17 +85,7 @@ public static class Reproduction
         }
 
         CamInferenceResult? cams = null;
-        var camOptions = new CamInferenceOptions
-        {
-            DataDir = options.DataDir,
-            Architecture = training.Architecture,
-            Mode = training.Mode,
-            Tag = training.Tag,
-            Domain = camDomain,
-            Scales = options.Scales,
-            ExperimentsDir = training.ExperimentsDir,
-            Gpus = training.Gpus,
-        };
+        var camOptions = PipelinePlan.CamsOf(options, training, camDomain);
         if (stages.HasFlag(PipelineStages.Cams))
         {
             reporter.Stage($"stage 2: multi-scale CAMs of {camDomain} from the {name} classifier");
@@ -115,60 +102,13 @@ public static class Reproduction
         return new ClassifierRun(name, trained, cams, score);
     }
 
-    /// <summary>The options of stages 3-8 as the driver chains them from the Puzzle-CAM classifier.</summary>
-    private sealed record Plan(CamInferenceOptions Cams, AffinityLabelStageOptions Labels, AffinityNetTrainingOptions Affinity,
-        RandomWalkStageOptions Walk, PseudoLabelStageOptions Pseudo, SegmentationTrainingOptions Segmentation);
-
-    private static Plan MakePlan(ReproduceOptions options, ClassifierTrainingOptions puzzle)
-    {
-        var cams = new CamInferenceOptions
-        {
-            DataDir = options.DataDir, Architecture = puzzle.Architecture, Mode = puzzle.Mode, Tag = puzzle.Tag, Domain = options.CamDomain,
-            Scales = options.Scales, ExperimentsDir = puzzle.ExperimentsDir, Gpus = puzzle.Gpus,
-        };
-        var labels = new AffinityLabelStageOptions
-        {
-            ExperimentName = cams.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
-            Thresholds = options.AffinityThresholds,
-        };
-        var affinity = options.AffinityNet with
-        {
-            Architecture = puzzle.Architecture, Tag = options.TagPrefix + "-affinitynet", LabelName = labels.OutputName, Domain = options.CamDomain,
-            DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
-            Pretrained = options.AffinityNet.Pretrained ?? puzzle.Pretrained,
-        };
-        var walk = new RandomWalkStageOptions
-        {
-            Architecture = affinity.Architecture, ModelName = affinity.Tag, CamDir = cams.ExperimentName, Domain = options.CamDomain,
-            DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Walk = options.Walk, Gpus = puzzle.Gpus,
-        };
-        var pseudo = new PseudoLabelStageOptions
-        {
-            ExperimentName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
-            Labels = options.PseudoLabels,
-        };
-        var segmentation = options.Segmentation with
-        {
-            Tag = ReproduceOptions.SegmentationTag(options.TagPrefix, options.SegmentationBackboneFromClassifier),
-            LabelName = pseudo.OutputName, Domain = options.CamDomain, EvalDomain = options.ValDomain,
-            DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir, Seed = puzzle.Seed, Gpus = puzzle.Gpus,
-            Pretrained = options.Segmentation.Pretrained ?? puzzle.Pretrained,
-        };
-        if (options.SegmentationBackboneFromClassifier) segmentation = segmentation.StartingFrom(puzzle);
-        // A dataset smaller than the presets' batches (a quick check on a handful of images) still trains, on one batch an epoch.
-        int images = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.CamDomain)).Count;
-        if (affinity.BatchSize > images) affinity = affinity with { BatchSize = images };
-        if (segmentation.BatchSize > images) segmentation = segmentation with { BatchSize = images };
-        return new Plan(cams, labels, affinity, walk, pseudo, segmentation);
-    }
-
     /// <summary>Stages 3-6 on the Puzzle-CAM classifier's CAMs, each scored on the evaluation split.</summary>
-    private static RefinementRun? Refine(ReproduceOptions options, Plan plan, IPipelineReporter reporter, CancellationToken cancel)
+    private static RefinementRun? Refine(ReproduceOptions options, PipelinePlan plan, IPipelineReporter reporter, CancellationToken cancel)
     {
         var stages = options.Stages;
         const PipelineStages Refinement = PipelineStages.AffinityLabels | PipelineStages.AffinityNet | PipelineStages.RandomWalk | PipelineStages.PseudoLabels;
         if ((stages & Refinement) == 0) return null;
-        var (labels, affinity, walk, pseudo) = (plan.Labels, plan.Affinity, plan.Walk, plan.Pseudo);
+        var (labels, affinity, walk, pseudo) = (plan.AffinityLabels, plan.AffinityNet, plan.RandomWalk, plan.PseudoLabels);
 
         PerImageResult? labelled = null, walked = null, pseudoLabelled = null;
         AffinityNetTrainingResult? trained = null;
@@ -210,7 +150,7 @@ public static class Reproduction
     /// The comparison on the validation split: the Puzzle-CAM CAMs, then stage 7 on the pseudo labels and stage 8
     /// without and with the CRF, each scored.
     /// </summary>
-    private static SegmentationRun? Segment(ReproduceOptions options, Plan plan, IPipelineReporter reporter, CancellationToken cancel)
+    private static SegmentationRun? Segment(ReproduceOptions options, PipelinePlan plan, IPipelineReporter reporter, CancellationToken cancel)
     {
         var stages = options.Stages;
         if ((stages & (PipelineStages.ValCams | PipelineStages.Segmentation | PipelineStages.SegmentationInference)) == 0) return null;
@@ -220,7 +160,7 @@ public static class Reproduction
         string? figure = null;
         if (stages.HasFlag(PipelineStages.ValCams))
         {
-            var cams = plan.Cams with { Domain = options.ValDomain };
+            var cams = plan.ValCams;
             reporter.Stage($"stage 2 on {options.ValDomain}: CAMs of the Puzzle-CAM classifier, to compare with DeepLabv3+");
             reporter.Info(CamInferenceRunner.Run(cams, reporter.Progress("inference-classification"), cancel).ToString());
             camScore = Evaluate(options, options.ValDomain, cams.PredictionDir, EvaluationMode.Scores, reporter, cancel);
@@ -233,13 +173,8 @@ public static class Reproduction
         }
         if (stages.HasFlag(PipelineStages.SegmentationInference))
         {
-            var inference = new SegmentationInferenceOptions
-            {
-                DataDir = options.DataDir, Backbone = seg.Backbone, Mode = seg.Mode, UseGroupNorm = seg.UseGroupNorm, Tag = seg.Tag,
-                Domain = options.ValDomain, Scales = options.SegmentationScales, ExperimentsDir = seg.ExperimentsDir, Gpus = seg.Gpus,
-            };
-            (plain, plainScore) = Infer(inference with { Iteration = 0 });
-            (withCrf, crfScore) = Infer(inference with { Iteration = options.SegmentationCrfIteration });
+            (plain, plainScore) = Infer(plan.Segment);
+            (withCrf, crfScore) = Infer(plan.SegmentWithCrf);
             figure = new ExperimentLayout(seg.ExperimentsDir).ResultsFigure;
             var ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.ValDomain)).Ids.Take(options.ResultsFigureImages).ToArray();
             ResultsFigure.Write(figure, options.DataDir, ids, withCrf.PredictionDir, $"DeepLabv3+ + CRF (t={options.SegmentationCrfIteration})");
