@@ -32,6 +32,13 @@ internal static class StageFlags
     public static Option<string> Mode(NormMode defaultValue, string description) =>
         Flags.Choice("mode", description, Normalization.ModeName(defaultValue), "normal", "fix");
 
+    /// <summary>
+    /// <c>--seed</c> of a stage that draws nothing at random: taken, so that the reference's command lines (which pass
+    /// one to every script) run as written, and unused.
+    /// </summary>
+    public static Option<int> UnusedSeed(string why = "inference draws nothing at random") =>
+        Flags.Int("seed", "accepted for the reference's command lines; " + why, 0, 0);
+
     /// <summary><c>--max_side</c>: the longer side a large image is shrunk to before a per-image stage's network sees it.</summary>
     public static Option<int?> MaxSide(string writes) =>
         Flags.OptionalInt("max_side",

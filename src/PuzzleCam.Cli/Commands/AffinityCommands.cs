@@ -18,7 +18,7 @@ internal static class AffinityCommands
         var bg = Flags.Double("bg_threshold", "background score of the lenient map: pixels below it everywhere are confident background (README: 0.10)", defaults.Thresholds.BgThreshold, 0, 1);
         var dataDir = StageFlags.DataDir();
         var workers = Flags.Int("num_workers", "images labelled at once, one CRF each", defaults.Workers, 1, 256);
-        var seed = Flags.Int("seed", "accepted for the reference's command lines; nothing here is random", 0, 0);
+        var seed = StageFlags.UnusedSeed("nothing here is random");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("make-affinity-labels",
             "Stage 3: confident foreground, background and ignored pixels of every image's CAMs (two label CRFs, t=10), one PNG per image in {experiment_name}@aff_fg=F_bg=B; resumable.")
@@ -131,7 +131,7 @@ internal static class AffinityCommands
         var maxSide = StageFlags.MaxSide("the walked maps");
         var dataDir = StageFlags.DataDir();
         var gpus = StageFlags.Gpus();
-        var seed = Flags.Int("seed", "accepted for the reference's command lines; nothing here is random", 0, 0);
+        var seed = StageFlags.UnusedSeed("nothing here is random");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("inference-rw",
             "Stage 5: every image's CAMs walked over AffinityNet's edges, one .npz (keys, rw) per image in MODEL_NAME@train@beta=B@exp_times=E@rw; resumable.")
@@ -179,7 +179,7 @@ internal static class AffinityCommands
         var crfIteration = Flags.Int("crf_iteration", "mean-field iterations of the label CRF, 0 for none (README: 1)", d.Labels.CrfIteration, 0, 1000);
         var dataDir = StageFlags.DataDir();
         var workers = Flags.Int("num_workers", "images labelled at once, one CRF each", d.Workers, 1, 256);
-        var seed = Flags.Int("seed", "accepted for the reference's command lines; nothing here is random", 0, 0);
+        var seed = StageFlags.UnusedSeed("nothing here is random");
         var experimentsDir = StageFlags.ExperimentsDir();
         var command = new Command("make-pseudo-labels",
             "Stage 6: the pseudo masks, one palette PNG per image in EXPERIMENT_NAME@crf=T; resumable.")

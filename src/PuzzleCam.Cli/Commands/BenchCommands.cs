@@ -33,9 +33,9 @@ internal static class BenchCommands
         var imageSize = Flags.Int("image_size", "square crop side", defaults.ImageSize, 16, 4096);
         var mode = StageFlags.Mode(defaults.Mode, "backbone BatchNorm mode");
         var useGn = Flags.Create("use_gn", "GroupNorm in the ASPP and decoder (false: BatchNorm)", () => defaults.UseGroupNorm);
-        var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
-        var memory = Flags.Int("memory_every", "print resident memory every N timed steps (0: never)", 0, 0, 100000);
+        var warmup = BenchFlags.Warmup("steps", defaults.Warmup);
+        var repeats = BenchFlags.Repeats("steps", defaults.Repeats);
+        var memory = BenchFlags.MemoryEvery("steps");
         var gpus = StageFlags.Gpus();
         var command = new Command("seg-step", "One stage-7 DeepLabv3+ training step (forward, cross-entropy, backward, SGD) on random data.")
         {
@@ -74,9 +74,9 @@ internal static class BenchCommands
         var iteration = Flags.Int("iteration", "dense CRF iterations (0: none)", 10, 0, 1000);
         var checkpoint = Flags.Create<string?>("checkpoint", "network weights (default: the backbone's own initial weights; the time does not depend on them)");
         var gpus = StageFlags.Gpus();
-        var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
-        var memory = Flags.Int("memory_every", "print resident memory every N timed runs (0: never)", 0, 0, 100000);
+        var warmup = BenchFlags.Warmup("runs", 1);
+        var repeats = BenchFlags.Repeats("runs", 5);
+        var memory = BenchFlags.MemoryEvery("runs");
         var command = new Command("seg-infer", "Stage 8 on one image: every scale and its flip through DeepLabv3+, softmax, dense CRF (no decoding or writing).")
         {
             backbone, image, mode, useGn, scales, iteration, checkpoint, gpus, warmup, repeats, memory,
@@ -111,8 +111,8 @@ internal static class BenchCommands
         var iterations = Flags.Int("iterations", "mean-field iterations (the reference: 10, or 1 for pseudo labels)", 10, 1, 1000);
         var kind = Flags.Choice("kind", "label: the CRF of affinity and pseudo labels; prob: the CRF of segmentation inference", "label", "label", "prob");
         var threads = Flags.Int("threads", "CRFs run at once, one image per thread (the median is the time for all of them)", 1, 1, 256);
-        var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
+        var warmup = BenchFlags.Warmup("runs", 1);
+        var repeats = BenchFlags.Repeats("runs", 5);
         var command = new Command("crf", "One dense CRF (permutohedral lattice, mean field) on an image with seeded unaries.")
         {
             image, labels, iterations, kind, threads, warmup, repeats,
@@ -141,9 +141,9 @@ internal static class BenchCommands
         var scales = StageFlags.Scales();
         var checkpoint = Flags.Create<string?>("checkpoint", "classifier weights (default: the backbone's own initial weights; the time does not depend on them)");
         var gpus = StageFlags.Gpus();
-        var warmup = Flags.Int("warmup", "untimed runs first", 1, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed runs", 5, 1, 100000);
-        var memory = Flags.Int("memory_every", "print resident memory every N timed runs (0: never)", 0, 0, 100000);
+        var warmup = BenchFlags.Warmup("runs", 1);
+        var repeats = BenchFlags.Repeats("runs", 5);
+        var memory = BenchFlags.MemoryEvery("runs");
         var command = new Command("cam", "One multi-scale, flipped CAM of an image with all 20 classes present (stage 2's unit of work).")
         {
             architecture, image, scales, checkpoint, gpus, warmup, repeats, memory,
@@ -176,8 +176,8 @@ internal static class BenchCommands
         var height = Flags.Int("height", "synthetic image height", defaults.Height, 1, 8192);
         var classes = Flags.Int("classes", "CAM planes (20: every VOC class present)", defaults.Classes, 1, 254);
         var threads = Flags.Int("threads", "1: the two CRFs in turn, sharing lattices; 2: side by side", defaults.Threads, 1, 2);
-        var warmup = Flags.Int("warmup", "untimed runs first", defaults.Warmup, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed runs", defaults.Repeats, 1, 100000);
+        var warmup = BenchFlags.Warmup("runs", defaults.Warmup);
+        var repeats = BenchFlags.Repeats("runs", defaults.Repeats);
         var command = new Command("affinity-labels", "Stage 3 for one image: fg and bg threshold maps and their label CRFs (t=10) on synthetic CAMs.")
         {
             image, width, height, classes, threads, warmup, repeats,
@@ -206,9 +206,9 @@ internal static class BenchCommands
         var architecture = Flags.Architecture("backbone", defaults.Architecture);
         var batchSize = Flags.Int("batch_size", "images per step", defaults.BatchSize, 1, 1024);
         var imageSize = Flags.Int("image_size", "square crop side (a multiple of 16; the reference: 512)", defaults.ImageSize, 128, 4096);
-        var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
-        var memory = Flags.Int("memory_every", "print resident memory every N timed steps (0: never)", 0, 0, 100000);
+        var warmup = BenchFlags.Warmup("steps", defaults.Warmup);
+        var repeats = BenchFlags.Repeats("steps", defaults.Repeats);
+        var memory = BenchFlags.MemoryEvery("steps");
         var command = new Command("affinity-step", "One AffinityNet training step (frozen backbone, edge layers trained) on random data.")
         {
             architecture, batchSize, imageSize, warmup, repeats, memory,
@@ -243,9 +243,9 @@ internal static class BenchCommands
         var beta = Flags.Int("beta", "affinity power", defaults.Walk.Beta, 1, 1000);
         var expTimes = Flags.Int("exp_times", "the walk takes 2^exp_times steps", defaults.Walk.ExpTimes, 0, RandomWalkOptions.MaxExpTimes);
         var architecture = Flags.Create<string?>("backbone", "also time the edge map (AffinityNet forward) with this backbone");
-        var warmup = Flags.Int("warmup", "untimed runs first", defaults.Warmup, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed runs", defaults.Repeats, 1, 100000);
-        var memory = Flags.Int("memory_every", "print resident memory every N timed walks (0: never)", 0, 0, 100000);
+        var warmup = BenchFlags.Warmup("runs", defaults.Warmup);
+        var repeats = BenchFlags.Repeats("runs", defaults.Repeats);
+        var memory = BenchFlags.MemoryEvery("walks");
         var command = new Command("rw", "Stage 5 for one image: the random walk of synthetic CAMs over a synthetic edge map, and its upsampling.")
         {
             width, height, classes, mode, beta, expTimes, architecture, warmup, repeats, memory,
@@ -284,9 +284,9 @@ internal static class BenchCommands
         var mode = StageFlags.Mode(NormMode.Fix, "BatchNorm mode");
         var puzzle = Flags.Switch("puzzle", "the Puzzle-CAM step (images and their 4 tiles); without it the baseline's step");
         var forward = Flags.Switch("forward_only", "time an eval-mode forward instead of a training step");
-        var warmup = Flags.Int("warmup", "untimed steps first", defaults.Warmup, 0, 1000);
-        var repeats = Flags.Int("repeats", "timed steps", defaults.Repeats, 1, 100000);
-        var memory = Flags.Int("memory_every", "print resident memory every N timed steps (0: never)", 0, 0, 100000);
+        var warmup = BenchFlags.Warmup("steps", defaults.Warmup);
+        var repeats = BenchFlags.Repeats("steps", defaults.Repeats);
+        var memory = BenchFlags.MemoryEvery("steps");
         var gpus = StageFlags.Gpus();
         var command = new Command("train-step", "One stage-1 training step (forward, backward, optimizer) or eval forward on random data.")
         {
@@ -316,4 +316,14 @@ internal static class BenchCommands
         });
         return command;
     }
+}
+
+/// <summary>The flags every benchmark shares, declared once: what it repeats is a step, a run or a walk.</summary>
+internal static class BenchFlags
+{
+    public static Option<int> Warmup(string what, int defaultValue) => Flags.Int("warmup", $"untimed {what} first", defaultValue, 0, 1000);
+
+    public static Option<int> Repeats(string what, int defaultValue) => Flags.Int("repeats", $"timed {what}", defaultValue, 1, 100000);
+
+    public static Option<int> MemoryEvery(string what) => Flags.Int("memory_every", $"print resident memory every N timed {what} (0: never)", 0, 0, 100000);
 }

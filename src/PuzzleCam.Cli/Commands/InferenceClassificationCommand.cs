@@ -11,7 +11,7 @@ internal static class InferenceClassificationCommand
     public static Command Create()
     {
         var defaults = new CamInferenceOptions();
-        var seed = Flags.Int("seed", "accepted for the reference's command lines; inference draws nothing at random", 0, 0);
+        var seed = StageFlags.UnusedSeed();
         var dataDir = StageFlags.DataDir();
         var architecture = Flags.Architecture("backbone of the trained classifier", defaults.Architecture);
         var mode = StageFlags.Mode(defaults.Mode, "BatchNorm mode the classifier was built with");

@@ -113,7 +113,7 @@ internal static class SegmentationCommands
     public static Command Inference()
     {
         var d = new SegmentationInferenceOptions();
-        var seed = Flags.Int("seed", "accepted for the reference's command lines; inference draws nothing at random", 0, 0);
+        var seed = StageFlags.UnusedSeed();
         var dataDir = StageFlags.DataDir();
         var architecture = Architecture();
         var backbone = Backbone(d.Backbone, "backbone of the trained network");
