@@ -88,7 +88,13 @@ internal static class SegmentationCommands
                 Tag = r.GetValue(tag)!,
                 LabelName = r.GetValue(labelName)!,
                 LabelDir = r.GetValue(labelDir),
-                Selection = SegmentationTrainingOptions.ParseSelection(r.GetValue(selection)!),
+                // The flag is a choice of these three words.
+                Selection = r.GetValue(selection) switch
+                {
+                    "pseudo_holdout" => CheckpointSelection.PseudoHoldout,
+                    "none" => CheckpointSelection.None,
+                    _ => CheckpointSelection.ValGt,
+                },
                 Pretrained = r.GetValue(pretrained),
                 BackboneFrom = r.GetValue(backboneFrom),
                 Gpus = r.GetValue(gpus),

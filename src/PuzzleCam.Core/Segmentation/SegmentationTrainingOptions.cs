@@ -152,15 +152,6 @@ public sealed record SegmentationTrainingOptions
         _ => "val_gt",
     };
 
-    /// <summary>Parses <c>--selection</c>: val_gt, pseudo_holdout or none.</summary>
-    public static CheckpointSelection ParseSelection(string text) => text switch
-    {
-        "val_gt" => CheckpointSelection.ValGt,
-        "pseudo_holdout" => CheckpointSelection.PseudoHoldout,
-        "none" => CheckpointSelection.None,
-        _ => throw new BadInputException($"--selection: unknown value '{text}'; accepted: val_gt, pseudo_holdout, none"),
-    };
-
     /// <summary>Throws <see cref="BadInputException"/> naming the offending flag.</summary>
     public void Validate()
     {
