@@ -109,6 +109,7 @@ public class PipelineCommandTests
     [InlineData("--re_loss", "L3_Loss")]
     [InlineData("--re_loss_option", "everything")]
     [InlineData("--alpha_schedule", "2")]
+    [InlineData("--alpha", "0")]
     public void AblationNamesABadFlagInOneLine(string flag, string value)
     {
         var work = Directory.CreateTempSubdirectory("ablation-bad").FullName;

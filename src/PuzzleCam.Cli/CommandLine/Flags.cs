@@ -78,6 +78,10 @@ internal static class Flags
     public static Option<double?> OptionalDouble(string snakeName, string description, double min, double max) =>
         Create<double?>(snakeName, description, null, false, v => InRange(snakeName, v!.Value, min, max));
 
+    /// <summary>An optional double option whose given value <paramref name="problem"/> checks (the error naming the flag, or null).</summary>
+    public static Option<double?> OptionalDouble(string snakeName, string description, Func<double, string?> problem) =>
+        Create<double?>(snakeName, description, null, false, v => problem(v!.Value));
+
     /// <summary>An optional int option (unset means none) whose given value <paramref name="problem"/> checks (the error naming the flag, or null).</summary>
     public static Option<int?> OptionalInt(string snakeName, string description, Func<int?, string?> problem) =>
         Create(snakeName, description, null, false, problem);

@@ -181,7 +181,8 @@ internal static class PipelineCommands
         var alphaSchedule = Flags.OptionalDouble("alpha_schedule",
             FormattableString.Invariant($"fraction of training over which alpha ramps up (0: constant): adds a row of Puzzle-CAM with it (the main job's, {losses.AlphaSchedule}, adds none)"), 0, 1);
         var alpha = Flags.OptionalDouble("alpha",
-            FormattableString.Invariant($"largest weight of the reconstruction loss: adds rows of cls+re and cls+pcl+re trained with it (the main job's, {losses.Alpha}, adds none)"), 1e-9, AblationOptions.MaxAlpha);
+            FormattableString.Invariant($"largest weight of the reconstruction loss, in (0, {AblationOptions.MaxAlpha}]: adds rows of cls+re and cls+pcl+re trained with it (the main job's, {losses.Alpha}, adds none)"),
+            AblationOptions.AlphaProblem);
         var command = new Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
             "with the puzzle classification loss (cls+pcl), with the reconstruction loss (cls+re) and with both (cls+pcl+re) for each seed, their multi-scale CAMs scored on the " +
             "evaluation split, printed beside the paper's ResNet-50 numbers and written to experiments/ablation.json. cls and cls+pcl+re are reproduce's baseline and Puzzle-CAM " +

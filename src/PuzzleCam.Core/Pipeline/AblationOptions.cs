@@ -57,6 +57,10 @@ public sealed record AblationOptions
     /// <summary>The largest <c>--alpha</c>: the paper tried up to 4; a weight of hundreds only flattens the maps.</summary>
     public const double MaxAlpha = 100;
 
+    /// <summary>What is wrong with <paramref name="alpha"/> as <c>--alpha</c> (not in (0, <see cref="MaxAlpha"/>]), or null.</summary>
+    public static string? AlphaProblem(double alpha) =>
+        alpha > 0 && alpha <= MaxAlpha ? null : FormattableString.Invariant($"--alpha must be in (0, {MaxAlpha}], got {alpha}");
+
     /// <summary>The main job of <paramref name="seed"/>, whose tags are those <c>puzzlecam reproduce --seed</c> gives.</summary>
     public ReproduceOptions JobFor(int seed) => Job with
     {
@@ -103,8 +107,7 @@ public sealed record AblationOptions
         if (Seeds.GroupBy(s => s).FirstOrDefault(g => g.Count() > 1) is { } twice) throw new BadInputException($"--seeds lists {twice.Key} more than once");
         if (AlphaSchedule is { } schedule && !(schedule >= 0 && schedule <= 1))
             throw new BadInputException(FormattableString.Invariant($"--alpha_schedule must be in [0, 1], got {schedule}"));
-        if (Alpha is { } alpha && !(alpha > 0 && alpha <= MaxAlpha))
-            throw new BadInputException(FormattableString.Invariant($"--alpha must be in (0, {MaxAlpha}], got {alpha}"));
+        if (Alpha is { } alpha && AlphaProblem(alpha) is { } problem) throw new BadInputException(problem);
         if (string.IsNullOrWhiteSpace(Run) || Run.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new BadInputException($"--preset and --architecture give '{Run}', which cannot start a file name");
         Job.Validate();
