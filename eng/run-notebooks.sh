@@ -10,11 +10,21 @@ out=artifacts/notebooks-full
 mkdir -p "$out"
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=($(cd notebooks && ls *.ipynb))
+failed=()
 for name in "${names[@]}"; do
   name=$(basename "$name")
   start=$(date +%s)
-  (cd notebooks && env -u PUZZLECAM_NOTEBOOK_SMALL dotnet tool run dotnet-repl -- --run "$name" --exit-after-run \
-      --output-format ipynb --output-path "../$out/$name")
+  # A cell error ends the run with a non-zero code; that notebook keeps its committed outputs, the others go on.
+  if ! (cd notebooks && env -u PUZZLECAM_NOTEBOOK_SMALL dotnet tool run dotnet-repl -- --run "$name" --exit-after-run \
+      --output-format ipynb --output-path "../$out/$name"); then
+    echo "$name: a cell failed after $(( $(date +%s) - start )) s; its outputs, error included, are in $out/$name" >&2
+    failed+=("$name")
+    continue
+  fi
   python3 eng/notebook-outputs.py "$out/$name" "notebooks/$name"
   echo "$name: $(( $(date +%s) - start )) s, $(du -k "notebooks/$name" | cut -f1) kB"
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "failed: ${failed[*]}" >&2
+  exit 1
+fi
