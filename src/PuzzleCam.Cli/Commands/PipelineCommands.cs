@@ -183,12 +183,15 @@ internal static class PipelineCommands
         var alpha = Flags.OptionalDouble("alpha",
             FormattableString.Invariant($"largest weight of the reconstruction loss, in (0, {AblationOptions.MaxAlpha}]: adds rows of cls+re and cls+pcl+re trained with it (the main job's, {losses.Alpha}, adds none)"),
             AblationOptions.AlphaProblem);
+        var level = Flags.OptionalChoice("level",
+            $"feature or cam: with cam (make_cam before the losses) adds rows of cls+pcl, cls+re and cls+pcl+re at that level (the main job's, {AblationOptions.LevelWord(losses.Level)}, adds none)",
+            "feature", "cam");
         var command = new Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
             "with the puzzle classification loss (cls+pcl), with the reconstruction loss (cls+re) and with both (cls+pcl+re) for each seed, their multi-scale CAMs scored on the " +
             "evaluation split, printed beside the paper's ResNet-50 numbers and written to experiments/ablation.json. cls and cls+pcl+re are reproduce's baseline and Puzzle-CAM " +
             "classifiers of the seed (same tags, same options), so what reproduce trained, and its CAMs, are reused; every run resumes where an earlier one stopped.")
         {
-            seeds, reLoss, reLossOption, alphaSchedule, alpha,
+            seeds, reLoss, reLossOption, alphaSchedule, alpha, level,
         };
         job.AddTo(command);
         command.SetAction((r, cancel) =>
@@ -214,6 +217,12 @@ internal static class PipelineCommands
                 },
                 AlphaSchedule = r.GetValue(alphaSchedule),
                 Alpha = r.GetValue(alpha),
+                Level = r.GetValue(level) switch
+                {
+                    null => null,
+                    "cam" => Classification.LossLevel.Cam,
+                    _ => Classification.LossLevel.Feature,
+                },
             };
             Pipeline.Ablation.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);

@@ -54,6 +54,12 @@ public sealed record AblationOptions
     /// </summary>
     public double? Alpha { get; init; }
 
+    /// <summary>
+    /// <c>--level</c>: a level other than the main job's adds the three rows of Puzzle-CAM's terms, cls+pcl, cls+re and
+    /// cls+pcl+re, with the losses computed at that level (the level changes what the puzzle classification loss pools too).
+    /// </summary>
+    public LossLevel? Level { get; init; }
+
     /// <summary>The largest <c>--alpha</c>: the paper tried up to 4; a weight of hundreds only flattens the maps.</summary>
     public const double MaxAlpha = 100;
 
@@ -92,6 +98,14 @@ public sealed record AblationOptions
             settings.Add(new($"cls+re, alpha {text}", $"cls_re-alpha={text}", true, PuzzleLossOptions.WithLossOption(puzzle with { Alpha = alpha }, "cl_re")));
             settings.Add(Variant("alpha", text, puzzle with { Alpha = alpha }));
         }
+        if (Level is { } level && level != puzzle.Level)
+        {
+            var word = LevelWord(level);
+            var atLevel = puzzle with { Level = level };
+            settings.Add(new($"cls+pcl, level {word}", $"cls_pcl-level={word}", true, PuzzleLossOptions.WithLossOption(atLevel, "cl_pcl")));
+            settings.Add(new($"cls+re, level {word}", $"cls_re-level={word}", true, PuzzleLossOptions.WithLossOption(atLevel, "cl_re")));
+            settings.Add(Variant("level", word, atLevel));
+        }
         return settings;
 
         static AblationSetting Variant(string flag, string value, PuzzleLossOptions losses) =>
@@ -126,6 +140,9 @@ public sealed record AblationOptions
 
     /// <summary>The reference's <c>--re_loss</c> word of <paramref name="distance"/>.</summary>
     public static string DistanceWord(ReconstructionDistance distance) => distance == ReconstructionDistance.L1 ? "L1_Loss" : "L2_Loss";
+
+    /// <summary>The reference's <c>--level</c> word of <paramref name="level"/>.</summary>
+    public static string LevelWord(LossLevel level) => level == LossLevel.Cam ? "cam" : "feature";
 
     /// <summary>The reference's <c>--re_loss_option</c> word of <paramref name="selection"/>.</summary>
     public static string SelectionWord(ReconstructionSelection selection) => selection switch

@@ -115,4 +115,14 @@ public class AblationOptionsTests
         Assert.Equal(4, new AblationOptions { Alpha = 4 }.Settings().Count);
         Assert.StartsWith("--alpha must be in (0, 100]", Assert.Throws<BadInputException>(() => new AblationOptions { Alpha = 0 }.Validate()).Message);
     }
+
+    [Fact]
+    public void AnotherLevelAddsThePuzzleTermsRowsAtThatLevel()
+    {
+        var settings = new AblationOptions { Level = LossLevel.Cam }.Settings();
+        Assert.Equal(["cls+pcl, level cam", "cls+re, level cam", "cls+pcl+re, level cam"], settings.Skip(4).Select(s => s.Name));
+        Assert.Equal(["cls_pcl-level=cam", "cls_re-level=cam", "puzzle-level=cam"], settings.Skip(4).Select(s => s.TagSuffix));
+        Assert.All(settings.Skip(4), s => Assert.Equal(LossLevel.Cam, s.Losses.Level));
+        Assert.Equal(4, new AblationOptions { Level = LossLevel.Feature }.Settings().Count);
+    }
 }
