@@ -3,6 +3,8 @@
 a reader sees without running anything:
   - of consecutive redraws of one live view (a training chart while it trains, the package restore's progress) only
     the last is kept, since a front end that replays the outputs would show every frame;
+  - the repository's folder and the home folder are written relative (`experiments/...`, `~/.nuget/...`), so no
+    output records the machine it ran on;
   - an HTML output with pictures also carries them as an image/png (one picture) or an image/jpeg of them in a row
     (several, by ImageMagick's convert), which every notebook viewer displays, also those that do not render HTML or
     its inline images.
@@ -16,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+HOME = os.path.expanduser('~').rstrip(os.sep) + os.sep
 REDRAWN = ('<div class="puzzlecam-training">', '<div><div><strong>Restore sources</strong>')
 PICTURE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
@@ -29,7 +33,19 @@ def redrawn_kind(output):
     return next((kind for kind in REDRAWN if html(output).startswith(kind)), None)
 
 
+def machine_free(value):
+    """Every string in an output with the repository's and the home folder's absolute paths made relative."""
+    if isinstance(value, str):
+        return value.replace(REPOSITORY, '').replace(HOME, '~' + os.sep)
+    if isinstance(value, list):
+        return [machine_free(v) for v in value]
+    if isinstance(value, dict):
+        return {k: machine_free(v) for k, v in value.items()}
+    return value
+
+
 def tidy(outputs):
+    outputs = [machine_free(o) for o in outputs]
     kept = []
     for output in outputs:
         kind = redrawn_kind(output)

@@ -27,6 +27,11 @@ public class CommittedNotebookTests
         // A picture every viewer shows, also one that renders no HTML.
         Assert.Contains(outputs, o => o["data"]?["image/png"] is not null || o["data"]?["image/jpeg"] is not null);
 
+        // Outputs are written relative to the repository and the home folder: none records the machine that ran it.
+        var text = string.Concat(outputs.Select(o => o.ToJsonString()));
+        Assert.DoesNotContain(RepoPaths.Root + "/", text);
+        Assert.DoesNotContain(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + "/.nuget", text);
+
         var first = string.Concat(code[0]["source"]!.AsArray().Select(l => (string?)l)).TrimEnd().Split('\n');
         Assert.True(first.Length <= 3, $"{notebook}: the first code cell has {first.Length} lines");
         Assert.Contains("#load \"puzzlecam.csx\"", first);
