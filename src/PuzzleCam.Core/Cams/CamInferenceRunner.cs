@@ -52,6 +52,7 @@ public static class CamInferenceRunner
             Extension = CamFile.Extension,
             Ids = dataset.Ids,
             Settings = ShapingSettings(options, dataset),
+            MaxSide = options.MaxSide,
             InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
             RunInfo = new Dictionary<string, string>
             {
@@ -71,19 +72,13 @@ public static class CamInferenceRunner
     /// What every CAM of the folder depends on besides the checkpoint's contents. The split is not among them: an id's
     /// CAM is the same whichever list named it, and train and train_aug share a folder name.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options, VocDataset dataset)
+    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options, VocDataset dataset) => new Dictionary<string, string>
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["architecture"] = options.Architecture,
-            ["mode"] = Normalization.ModeName(options.Mode),
-            ["scales"] = options.ScalesText,
-            ["data_dir"] = options.Layout.Portable(dataset.Root),
-        };
-        // Recorded only when given, so that a folder made without it keeps its record.
-        if (options.MaxSide is { } side) settings["max_side"] = side.ToString(CultureInfo.InvariantCulture);
-        return settings;
-    }
+        ["architecture"] = options.Architecture,
+        ["mode"] = Normalization.ModeName(options.Mode),
+        ["scales"] = options.ScalesText,
+        ["data_dir"] = options.Layout.Portable(dataset.Root),
+    };
 
     /// <param name="Tags">The image's class tags.</param>
     /// <param name="Inputs">Every scale of the image, or of its shrunk copy.</param>
@@ -119,10 +114,7 @@ public static class CamInferenceRunner
 
         public Prefetched Read(string id)
         {
-            var path = _dataset.ImagePath(id);
-            var (width, height) = ImageCodec.ReadSize(path);
-            LargeImages.Check(path, width, height, _cams.Scales.Max(), _maxSide);
-            var image = LargeImages.Shrink(_dataset.ReadImage(id), _maxSide);
+            var (image, width, height) = LargeImages.Read(_dataset, id, _cams.Scales.Max(), _maxSide);
             return new(_dataset.ReadTags(id), _cams.Prepare(image), width, height);
         }
 

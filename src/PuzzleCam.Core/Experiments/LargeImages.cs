@@ -1,5 +1,6 @@
 using System.Globalization;
 using PuzzleCam.Data.Transforms;
+using PuzzleCam.Data.Voc;
 using PuzzleCam.IO;
 
 namespace PuzzleCam.Experiments;
@@ -46,6 +47,20 @@ public static class LargeImages
         ArgumentNullException.ThrowIfNull(image);
         var (w, h) = ShrunkSize(image.Width, image.Height, maxSide);
         return w == image.Width && h == image.Height ? image : PilResize.Bicubic(image, w, h);
+    }
+
+    /// <summary>
+    /// Image <paramref name="id"/> of <paramref name="dataset"/> as a stage's network may take it: checked
+    /// (<see cref="Check"/>) from its header before it is decoded, then shrunk (<see cref="Shrink"/>); with the image's
+    /// own size, which the stage's outputs are brought back to.
+    /// </summary>
+    public static (RgbImage Image, int Width, int Height) Read(VocDataset dataset, string id, double largestScale, int? maxSide)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var path = dataset.ImagePath(id);
+        var (width, height) = ImageCodec.ReadSize(path);
+        Check(path, width, height, largestScale, maxSide);
+        return (Shrink(dataset.ReadImage(id), maxSide), width, height);
     }
 
     /// <summary>

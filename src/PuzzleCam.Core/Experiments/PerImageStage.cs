@@ -40,6 +40,16 @@ public sealed record PerImageOutputs
     /// </summary>
     public string? NamedBy { get; init; } = "--tag";
 
+    /// <summary>
+    /// <c>--max_side</c> of a stage that shrinks large images (<see cref="LargeImages"/>): a setting like the others,
+    /// recorded only when given, so that a folder made without it keeps its record.
+    /// </summary>
+    public int? MaxSide { get; init; }
+
+    /// <summary><see cref="Settings"/> with <see cref="MaxSide"/> when it is given: what the folder's record holds.</summary>
+    internal IReadOnlyDictionary<string, string> RecordedSettings =>
+        MaxSide is { } side ? new Dictionary<string, string>(Settings) { ["max_side"] = side.ToString(CultureInfo.InvariantCulture) } : Settings;
+
     /// <summary>What the last run was (device, split, time); recorded, never compared.</summary>
     public IReadOnlyDictionary<string, string> RunInfo { get; init; } = None;
 
@@ -212,7 +222,7 @@ public static class PerImageStage
     private static (OutputProvenance Provenance, List<string> Pending) Begin(PerImageOutputs outputs, IProgress<StageProgress>? progress)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.Settings, outputs.InputFiles, outputs.RunInfo, outputs.NamedBy);
+        var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.RecordedSettings, outputs.InputFiles, outputs.RunInfo, outputs.NamedBy);
         AtomicFile.RemoveStaleTemporaries(outputs.Folder);
         // A file cut short (copied in part, a full disk) is redone, not counted as done.
         var pending = outputs.Ids.Where(id => !CompleteFile.IsComplete(outputs.PathOf(id))).ToList();

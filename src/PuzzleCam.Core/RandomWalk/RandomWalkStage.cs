@@ -87,25 +87,23 @@ public static class RandomWalkRunner
         var cams = StageInputs.RequireFolder(options.CamFolder, "--cam_dir", CamInferenceRunner.StageName, dataset.Ids, CamFile.Extension);
         var device = Devices.Parse(options.Gpus)[0];
         var inputs = new Dictionary<string, string>(cams) { ["checkpoint"] = options.ModelPath };
-        var settings = new Dictionary<string, string>
-        {
-            ["architecture"] = options.Architecture,
-            ["cams"] = options.Layout.Portable(options.CamFolder),
-            ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
-            ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
-            ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
-            ["edge_canvas"] = options.Walk.EdgeCanvas.ToString(CultureInfo.InvariantCulture),
-            ["data_dir"] = options.Layout.Portable(dataset.Root),
-        };
-        // Recorded only when given, so that a folder made without it keeps its record.
-        if (options.MaxSide is { } side) settings["max_side"] = side.ToString(CultureInfo.InvariantCulture);
         var outputs = new PerImageOutputs
         {
             Stage = StageName,
             Folder = options.OutputDir,
             Extension = CamFile.Extension,
             Ids = dataset.Ids,
-            Settings = settings,
+            Settings = new Dictionary<string, string>
+            {
+                ["architecture"] = options.Architecture,
+                ["cams"] = options.Layout.Portable(options.CamFolder),
+                ["beta"] = options.Walk.Beta.ToString(CultureInfo.InvariantCulture),
+                ["exp_times"] = options.Walk.ExpTimes.ToString(CultureInfo.InvariantCulture),
+                ["propagation"] = options.Walk.Mode.ToString().ToLowerInvariant(),
+                ["edge_canvas"] = options.Walk.EdgeCanvas.ToString(CultureInfo.InvariantCulture),
+                ["data_dir"] = options.Layout.Portable(dataset.Root),
+            },
+            MaxSide = options.MaxSide,
             NamedBy = "--model_name",
             InputFiles = inputs,
             RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain, ["device"] = device.ToString() },
@@ -113,7 +111,7 @@ public static class RandomWalkRunner
         return PerImageStage.RunWithPrefetch(outputs, () => new Work(options, device, dataset), progress, cancel);
     }
 
-    private sealed class Work : IImageWork<(CamFile Cams, RgbImage Image)>, IDisposable
+    private sealed class Work : IImageWork<(CamFile Cams, RgbImage Image, int Width, int Height)>, IDisposable
     {
         private readonly AffinityNet _model;
         private readonly RandomWalkInference _walk;
@@ -139,35 +137,36 @@ public static class RandomWalkRunner
             _walk = new RandomWalkInference(_model, options.Walk, device);
         }
 
-        public (CamFile Cams, RgbImage Image) Read(string id)
+        public (CamFile Cams, RgbImage Image, int Width, int Height) Read(string id)
         {
-            var path = _dataset.ImagePath(id);
-            var (width, height) = ImageCodec.ReadSize(path);
             // The edge network sees the image (padded) at its own scale.
-            LargeImages.Check(path, width, height, 1.0, _options.MaxSide);
-            var (sw, sh) = LargeImages.ShrunkSize(width, height, _options.MaxSide);
-            if (_options.Walk.Mode == RandomWalkMode.Dense && RandomWalkPropagation.DenseProblem(sh, sw) is { } dense)
-                throw new BadInputException($"{path}: {dense}; use --propagation sparse (the same maps, computed without the matrix){(_options.MaxSide is null ? " or a smaller image (--max_side)" : " or a smaller --max_side")}");
-            return (StageInputs.ReadCams(_options.CamFolder, id, needCam: true), _dataset.ReadImage(id));
+            var (image, width, height) = LargeImages.Read(_dataset, id, 1.0, _options.MaxSide);
+            if (_options.Walk.Mode == RandomWalkMode.Dense && RandomWalkPropagation.DenseProblem(image.Height, image.Width) is { } dense)
+                throw new BadInputException($"{_dataset.ImagePath(id)}: {dense}; use --propagation sparse (the same maps, computed without the matrix){(_options.MaxSide is null ? " or a smaller image (--max_side)" : " or a smaller --max_side")}");
+            return (StageInputs.ReadCams(_options.CamFolder, id, needCam: true), image, width, height);
         }
 
-        public void Process(string id, (CamFile Cams, RgbImage Image) input, string outputPath)
+        public void Process(string id, (CamFile Cams, RgbImage Image, int Width, int Height) input, string outputPath)
         {
-            var (cams, image) = input;
-            int h = (image.Height - 1) / RandomWalkPropagation.Stride + 1, w = (image.Width - 1) / RandomWalkPropagation.Stride + 1;
+            var (cams, image, width, height) = input;
+            var (h, w) = Grid(height, width);
             if (cams.Cam!.Height != h || cams.Cam.Width != w)
                 throw new InvalidDataFileException(Path.Combine(_options.CamFolder, id + CamFile.Extension),
-                    $"'{CamFile.CamName}' is {cams.Cam.Height}x{cams.Cam.Width}, but the {image.Width}x{image.Height} image {_dataset.ImagePath(id)} needs {h}x{w}");
-            var shrunk = LargeImages.Shrink(image, _options.MaxSide);
-            if (ReferenceEquals(shrunk, image))
+                    $"'{CamFile.CamName}' is {cams.Cam.Height}x{cams.Cam.Width}, but the {width}x{height} image {_dataset.ImagePath(id)} needs {h}x{w}");
+            if (image.Width == width && image.Height == height)
             {
                 _walk.Run(image, cams).Write(outputPath);
                 return;
             }
-            int sh = (shrunk.Height - 1) / RandomWalkPropagation.Stride + 1, sw = (shrunk.Width - 1) / RandomWalkPropagation.Stride + 1;
-            var walked = _walk.Run(shrunk, cams.Cam.Resized(sh, sw));
-            new CamFile(cams.Keys, RandomWalk: walked.Resized(image.Height, image.Width)).Write(outputPath);
+            // A shrunk copy: its CAMs resized to its grid, the walked maps back to the image's size.
+            var (sh, sw) = Grid(image.Height, image.Width);
+            var walked = _walk.Run(image, cams.Cam.Resized(sh, sw));
+            new CamFile(cams.Keys, RandomWalk: walked.Resized(height, width)).Write(outputPath);
         }
+
+        /// <summary>The stride-4 grid (height, width) the walk runs on for an image of that size.</summary>
+        private static (int Height, int Width) Grid(int height, int width) =>
+            ((height - 1) / RandomWalkPropagation.Stride + 1, (width - 1) / RandomWalkPropagation.Stride + 1);
 
         public void Dispose() => _model.Dispose();
     }

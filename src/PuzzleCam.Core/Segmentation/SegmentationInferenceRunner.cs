@@ -45,25 +45,23 @@ public static class SegmentationInferenceRunner
             throw new FileNotFoundException($"{checkpoint}: segmentation model not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)", checkpoint);
         var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
         var device = Devices.Parse(options.Gpus)[0];
-        var settings = new Dictionary<string, string>
-        {
-            ["backbone"] = options.Backbone,
-            ["mode"] = Normalization.ModeName(options.Mode),
-            ["use_gn"] = options.UseGroupNorm ? "true" : "false",
-            ["scales"] = options.ScalesText,
-            ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
-            ["colour"] = options.WritesColour ? "true" : "false",
-            ["data_dir"] = options.Layout.Portable(dataset.Root),
-        };
-        // Recorded only when given, so that a folder made without it keeps its record.
-        if (options.MaxSide is { } side) settings["max_side"] = side.ToString(CultureInfo.InvariantCulture);
         var outputs = new PerImageOutputs
         {
             Stage = StageName,
             Folder = options.PredictionDir,
             Extension = ".png",
             Ids = dataset.Ids,
-            Settings = settings,
+            Settings = new Dictionary<string, string>
+            {
+                ["backbone"] = options.Backbone,
+                ["mode"] = Normalization.ModeName(options.Mode),
+                ["use_gn"] = options.UseGroupNorm ? "true" : "false",
+                ["scales"] = options.ScalesText,
+                ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
+                ["colour"] = options.WritesColour ? "true" : "false",
+                ["data_dir"] = options.Layout.Portable(dataset.Root),
+            },
+            MaxSide = options.MaxSide,
             InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
             RunInfo = new Dictionary<string, string>
             {
@@ -133,10 +131,8 @@ public static class SegmentationInferenceRunner
 
         public (SegmentationInputs Inputs, int Width, int Height) Read(string id)
         {
-            var path = _dataset.ImagePath(id);
-            var (width, height) = ImageCodec.ReadSize(path);
-            LargeImages.Check(path, width, height, _predictor.Scales.Max(), _maxSide);
-            return (_predictor.Prepare(LargeImages.Shrink(_dataset.ReadImage(id), _maxSide)), width, height);
+            var (image, width, height) = LargeImages.Read(_dataset, id, _predictor.Scales.Max(), _maxSide);
+            return (_predictor.Prepare(image), width, height);
         }
 
         public void Process(string id, (SegmentationInputs Inputs, int Width, int Height) input, string outputPath)
