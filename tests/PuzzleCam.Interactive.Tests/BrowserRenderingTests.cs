@@ -106,6 +106,30 @@ public class BrowserRenderingTests
         return (i / mask.Width / 4, i % mask.Width / 4);
     }
 
+    /// <summary>
+    /// A click on another cell of the pick-a-pixel page: the script redraws from the data C# embedded, so the table it
+    /// fills must read as C#'s own table for that cell.
+    /// </summary>
+    [Fact]
+    public void PickingAPixelInChromiumFillsTheTableCSharpShowsForIt()
+    {
+        var view = (PixelAffinityView)Pages["pixel-affinity"]();
+        var picked = view with { Row = 1, Column = 2 };
+        // The middle of the picked cell, in image pixels, scaled to where the image lies on the page.
+        double x = (picked.Column + 0.5) * Strided.Stride / view.Image.Width, y = (picked.Row + 0.5) * Strided.Stride / view.Image.Height;
+        var click = "<script>window.addEventListener('load',function(){var img=document.querySelector('.puzzlecam-pixel-affinity [id$=\"-image\"]'),b=img.getBoundingClientRect();"
+            + FormattableString.Invariant($"img.dispatchEvent(new MouseEvent('click',{{bubbles:true,clientX:b.left+{x}*b.width,clientY:b.top+{y}*b.height}}));}});</script>");
+        Directory.CreateDirectory(Screenshots);
+        var page = Path.Combine(Screenshots, "pixel-affinity-picked.html");
+        File.WriteAllText(page, $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:8px\">{view.ToHtml()}{click}</body></html>");
+
+        var dom = Chromium.DumpDom(page);
+        Assert.Contains("pixel (1, 2) of the edge map", dom);
+        Assert.NotEqual(PixelAffinityViewTests.TableValues(view.ToHtml()), PixelAffinityViewTests.TableValues(dom));
+        Assert.Equal(PixelAffinityViewTests.TableValues(picked.ToHtml()), PixelAffinityViewTests.TableValues(dom));
+        Chromium.Screenshot(page, Path.ChangeExtension(page, ".png"));
+    }
+
     [Theory]
     [MemberData(nameof(Views))]
     public void FormatterRendersInChromium(string view)
