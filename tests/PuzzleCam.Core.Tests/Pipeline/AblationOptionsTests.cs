@@ -119,10 +119,12 @@ public class AblationOptionsTests
     [Fact]
     public void AnotherLevelAddsThePuzzleTermsRowsAtThatLevel()
     {
-        var settings = new AblationOptions { Level = LossLevel.Cam }.Settings();
-        Assert.Equal(["cls+pcl, level cam", "cls+re, level cam", "cls+pcl+re, level cam"], settings.Skip(4).Select(s => s.Name));
-        Assert.Equal(["cls_pcl-level=cam", "cls_re-level=cam", "puzzle-level=cam"], settings.Skip(4).Select(s => s.TagSuffix));
-        Assert.All(settings.Skip(4), s => Assert.Equal(LossLevel.Cam, s.Losses.Level));
-        Assert.Equal(4, new AblationOptions { Level = LossLevel.Feature }.Settings().Count);
+        // The synthetic preset compares normalised CAMs, so the reference's default level is the other one.
+        Assert.Equal(LossLevel.Cam, new AblationOptions().Job.Classifier.Losses.Level);
+        var settings = new AblationOptions { Level = LossLevel.Feature }.Settings();
+        Assert.Equal(["cls+pcl, level feature", "cls+re, level feature", "cls+pcl+re, level feature"], settings.Skip(4).Select(s => s.Name));
+        Assert.Equal(["cls_pcl-level=feature", "cls_re-level=feature", "puzzle-level=feature"], settings.Skip(4).Select(s => s.TagSuffix));
+        Assert.All(settings.Skip(4), s => Assert.Equal(LossLevel.Feature, s.Losses.Level));
+        Assert.Equal(4, new AblationOptions { Level = LossLevel.Cam }.Settings().Count);
     }
 }
