@@ -65,22 +65,33 @@ public sealed class AffinityTrainingStep
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = NewDisposeScope();
         Optimizer.ZeroGrad();
-        var report = _parallel is null ? ForwardBackward(images, labels) : ForwardBackward(_parallel, images, labels);
+        var report = _parallel is null ? OnOneDevice(Model, images, labels) : Split(_parallel, images, labels);
         Optimizer.Step();
         _parallel?.Broadcast();
         return new AffinityStepLosses((float)report[0], (float)report[1], (float)report[2], (float)report[3], Optimizer.LearningRate);
     }
 
-    private double[] ForwardBackward(Tensor images, AffinityMasks labels)
+    /// <summary>
+    /// The step without its update, for a trainer that clears the gradients and updates the weights itself: the
+    /// forward, the loss and the backward on <paramref name="parallel"/>'s devices, the gradients summed onto its
+    /// master; returns the loss, background, foreground and negative terms of the whole batch.
+    /// </summary>
+    public static double[] ForwardBackward(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
     {
-        Model.train();
-        var (_, affinity) = Model.ForwardWithAffinity(images);
+        ArgumentNullException.ThrowIfNull(parallel);
+        return parallel.Devices.Count > 1 ? Split(parallel, images, labels) : OnOneDevice(parallel.Master, images, labels);
+    }
+
+    private static double[] OnOneDevice(AffinityNet model, Tensor images, AffinityMasks labels)
+    {
+        model.train();
+        var (_, affinity) = model.ForwardWithAffinity(images);
         var terms = AffinityLoss.Compute(affinity, labels);
         terms.Total.backward();
         return Report(terms);
     }
 
-    private static double[] ForwardBackward(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
+    private static double[] Split(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
     {
         var counts = AffinityPairCounts.Of(labels);
         var xs = parallel.Scatter(images);
