@@ -21,10 +21,7 @@ public static class AffinityNetTrainer
     public static AffinityNetTrainingResult Run(AffinityNetTrainingOptions options, IProgress<TrainingRecord>? progress = null,
         Action<string>? echo = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Runtime.TorchRuntime.EnsureLoaded();
-        var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+        var train = Trainer.Prepare(options);
         StageInputs.RequireFolder(options.LabelDir, "--label_name", AffinityLabelRunner.StageName, train.Ids, ".png");
         train.CheckReadable(cancel);
         var outcome = Trainer.Run(new Stage(options, train), progress, echo, cancel);

@@ -20,9 +20,7 @@ public static class ClassifierTrainer
     public static ClassifierTrainingResult Run(ClassifierTrainingOptions options, IProgress<TrainingRecord>? progress = null,
         Action<string>? echo = null, CancellationToken cancel = default)
     {
-        options.Validate();
-        Runtime.TorchRuntime.EnsureLoaded();
-        var train = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+        var train = Trainer.Prepare(options);
         var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
         train.CheckReadable(cancel);
         evaluation.CheckReadable(cancel);

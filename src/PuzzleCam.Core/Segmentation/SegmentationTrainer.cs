@@ -24,12 +24,9 @@ public static class SegmentationTrainer
     public static SegmentationTrainingResult Run(SegmentationTrainingOptions options, IProgress<TrainingRecord>? progress = null,
         Action<string>? echo = null, CancellationToken cancel = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Runtime.TorchRuntime.EnsureLoaded();
-        var all = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+        var all = Trainer.Prepare(options);
         var labels = new LabelFolder(options.LabelFolder, options.LabelFlag);
-        var (train, validation, scoredOn) = Split(options, all, labels);
+        var (train, validation, scoredOn) = SegmentationValidation.Split(options, all, labels);
         all.CheckReadable(cancel);
         labels.Check(all, cancel);
         validation?.Dataset.CheckReadable(cancel);
@@ -50,33 +47,6 @@ public static class SegmentationTrainer
         if (options.Pretrained is not null) CheckpointLoader.LoadPretrained(model.Backbone, options.Pretrained);
         if (options.BackboneFrom is not null) CheckpointLoader.LoadBackboneOf(model.Backbone, options.BackboneFrom);
         return model;
-    }
-
-    /// <summary>The ids trained on and the validation that keeps the model (null with no selection), and what it scores.</summary>
-    private static (VocDataset Train, SegmentationValidation? Validation, string ScoredOn) Split(SegmentationTrainingOptions options, VocDataset all, LabelFolder labels)
-    {
-        switch (options.Selection)
-        {
-            case CheckpointSelection.None:
-                return (all, null, "the last epoch");
-            case CheckpointSelection.PseudoHoldout:
-            {
-                var held = all.Ids.Where((_, i) => i % SegmentationTrainingOptions.HoldoutEvery == 0).ToList();
-                var kept = all.Ids.Where((_, i) => i % SegmentationTrainingOptions.HoldoutEvery != 0).ToList();
-                if (kept.Count == 0)
-                    throw new BadInputException($"--selection pseudo_holdout holds out every {SegmentationTrainingOptions.HoldoutEvery}th image, which leaves none of the {all.Count} images of {options.Domain} to train on");
-                var validation = new SegmentationValidation(all.WithIds(held), labels.Read, options.ImageSize, options.BatchSize);
-                return (all.WithIds(kept), validation, $"the mIoU against the labels of {held.Count} held-out training images");
-            }
-            default:
-            {
-                var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
-                var validation = new SegmentationValidation(evaluation, id => evaluation.ReadMask(id)
-                    ?? throw new InvalidDataFileException(evaluation.MaskPath(id), "the evaluation split needs a ground-truth mask for every image"),
-                    options.ImageSize, options.BatchSize);
-                return (all, validation, $"the mIoU on the ground truth of {options.EvalDomain}");
-            }
-        }
     }
 
     private sealed record Sample(ChwImage Image, LabelMap Mask);

@@ -37,6 +37,36 @@ public sealed class SegmentationValidation : ITrainingValidation<DeepLabV3Plus>
         }, batchSize);
     }
 
+    /// <summary>
+    /// The ids a run of <paramref name="options"/> trains on, the validation that keeps its model (null with
+    /// <see cref="CheckpointSelection.None"/>), and what that validation scores, in words.
+    /// </summary>
+    public static (VocDataset Train, SegmentationValidation? Validation, string ScoredOn) Split(SegmentationTrainingOptions options, VocDataset all, LabelFolder labels)
+    {
+        switch (options.Selection)
+        {
+            case CheckpointSelection.None:
+                return (all, null, "the last epoch");
+            case CheckpointSelection.PseudoHoldout:
+            {
+                var held = all.Ids.Where((_, i) => i % SegmentationTrainingOptions.HoldoutEvery == 0).ToList();
+                var kept = all.Ids.Where((_, i) => i % SegmentationTrainingOptions.HoldoutEvery != 0).ToList();
+                if (kept.Count == 0)
+                    throw new BadInputException($"--selection pseudo_holdout holds out every {SegmentationTrainingOptions.HoldoutEvery}th image, which leaves none of the {all.Count} images of {options.Domain} to train on");
+                var validation = new SegmentationValidation(all.WithIds(held), labels.Read, options.ImageSize, options.BatchSize);
+                return (all.WithIds(kept), validation, $"the mIoU against the labels of {held.Count} held-out training images");
+            }
+            default:
+            {
+                var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
+                var validation = new SegmentationValidation(evaluation, id => evaluation.ReadMask(id)
+                    ?? throw new InvalidDataFileException(evaluation.MaskPath(id), "the evaluation split needs a ground-truth mask for every image"),
+                    options.ImageSize, options.BatchSize);
+                return (all, validation, $"the mIoU on the ground truth of {options.EvalDomain}");
+            }
+        }
+    }
+
     public VocDataset Dataset { get; }
 
     public string ScoreName => "mIoU";

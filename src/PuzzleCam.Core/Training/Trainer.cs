@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PuzzleCam.Data.Loading;
+using PuzzleCam.Data.Voc;
 using PuzzleCam.Experiments;
 using PuzzleCam.Models;
 using PuzzleCam.Runtime;
@@ -20,6 +21,18 @@ public sealed record TrainingOutcome(string ModelPath, double BestMiou, double B
 /// </summary>
 public static class Trainer
 {
+    /// <summary>
+    /// What every stage does before it reads its own inputs: checks <paramref name="options"/>, loads libtorch, and
+    /// opens the training split.
+    /// </summary>
+    public static VocDataset Prepare(TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        return VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
+    }
+
     public static TrainingOutcome Run<TModel, TSample, TBatch>(TrainingStage<TModel, TSample, TBatch> stage, IProgress<TrainingRecord>? progress = null,
         Action<string>? echo = null, CancellationToken cancel = default) where TModel : nn.Module, IReferenceCheckpoint
     {
