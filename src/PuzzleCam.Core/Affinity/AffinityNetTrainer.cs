@@ -49,7 +49,7 @@ public static class AffinityNetTrainer
 
         public override IReadOnlyList<string> TermNames { get; } = ["loss", "bg_loss", "fg_loss", "neg_loss"];
 
-        public override string Inputs => $"the labels in {options.LabelDir}";
+        public override string TrainedOn => $"the labels in {options.LabelDir}";
 
         public override string Describe(string plan) => $"AffinityNet {options.Architecture} on {options.LabelName}, {train.Count} images, {plan}";
 
@@ -60,7 +60,7 @@ public static class AffinityNetTrainer
             return model;
         }
 
-        public override IEnumerable<ParameterGroup> Groups(AffinityNet model) => [new ParameterGroup(model.EdgeParameters(), options.LearningRate, options.WeightDecay)];
+        public override IEnumerable<ParameterGroup> Groups(AffinityNet model) => AffinityTrainingStep.Groups(model, options.LearningRate, options.WeightDecay);
 
         public override Sample Read(int index, RandomSource random)
         {

@@ -49,10 +49,14 @@ public sealed class AffinityTrainingStep
     /// weight decay <paramref name="weightDecay"/>; poly decay over <paramref name="maxStep"/> steps. A null
     /// <paramref name="momentum"/> keeps the reference's effective momentum (equal to the weight decay).
     /// </summary>
-    public static PolyOptimizer CreateOptimizer(AffinityNet model, double learningRate, double weightDecay, long maxStep, double? momentum = null, bool nesterov = true)
+    public static PolyOptimizer CreateOptimizer(AffinityNet model, double learningRate, double weightDecay, long maxStep, double? momentum = null, bool nesterov = true) =>
+        new(Groups(model, learningRate, weightDecay), weightDecay, maxStep, momentum, nesterov);
+
+    /// <summary>The reference's single parameter group of stage 4: the edge layers, at <paramref name="learningRate"/> with weight decay <paramref name="weightDecay"/>.</summary>
+    public static ParameterGroup[] Groups(AffinityNet model, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new PolyOptimizer([new ParameterGroup(model.EdgeParameters(), learningRate, weightDecay)], weightDecay, maxStep, momentum, nesterov);
+        return [new ParameterGroup(model.EdgeParameters(), learningRate, weightDecay)];
     }
 
     /// <summary>

@@ -69,7 +69,7 @@ public static class SegmentationTrainer
 
         public override IReadOnlyList<string> TermNames { get; } = ["loss"];
 
-        public override string Inputs => "the labels";
+        public override string TrainedOn => "the labels";
 
         public override long? EvalEvery => options.EvalEvery;
 

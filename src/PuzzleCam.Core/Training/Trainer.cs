@@ -33,6 +33,11 @@ public static class Trainer
         return VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
     }
 
+    /// <summary>
+    /// Trains <paramref name="stage"/> to <c>max_epoch</c> epochs (or <c>max_iterations</c>), resuming the run of its
+    /// tag when one was left. Every log entry also goes to <paramref name="progress"/> and every log line to
+    /// <paramref name="echo"/>; a cancellation saves the state the model holds, then throws.
+    /// </summary>
     public static TrainingOutcome Run<TModel, TSample, TBatch>(TrainingStage<TModel, TSample, TBatch> stage, IProgress<TrainingRecord>? progress = null,
         Action<string>? echo = null, CancellationToken cancel = default) where TModel : nn.Module, IReferenceCheckpoint
     {
@@ -89,7 +94,7 @@ public static class Trainer
                     parallel.Broadcast();
                     last = terms[0];
                     if (!double.IsFinite(last))
-                        throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {last}; lower --lr (now {options.LearningRate}) or check {stage.Inputs}");
+                        throw new BadInputException($"training diverged at iteration {iteration + 1}: the loss is {last}; lower --lr (now {options.LearningRate}) or check {stage.TrainedOn}");
                     averages.Add(terms);
                 }
                 iteration++;
@@ -107,7 +112,7 @@ public static class Trainer
                 if (iteration % evalEvery == 0 || iteration == stopIteration)
                 {
                     if (validation is null) run.SaveModel(model);
-                    else Validate(run, log, validation, model, devices[0], iteration, clock, progress, cancel);
+                    else Evaluate(run, log, validation, model, devices[0], iteration, clock, progress, cancel);
                     run.Save(model, optimizer, iteration);
                 }
             }
@@ -118,7 +123,7 @@ public static class Trainer
     }
 
     /// <summary>Scores the model, keeps it when it beats the best so far, and logs the score.</summary>
-    private static void Validate<TModel>(TrainingRun run, TrainingLog log, ITrainingValidation<TModel> validation, TModel model, Device device, long iteration,
+    private static void Evaluate<TModel>(TrainingRun run, TrainingLog log, ITrainingValidation<TModel> validation, TModel model, Device device, long iteration,
         Stopwatch clock, IProgress<TrainingRecord>? progress, CancellationToken cancel) where TModel : IReferenceCheckpoint
     {
         var score = validation.Score(model, device, cancel);

@@ -26,8 +26,8 @@ public abstract class TrainingStage<TModel, TSample, TBatch> where TModel : nn.M
     /// <summary>What a run's first log line says about it after the tag; <paramref name="plan"/> is its iterations and devices.</summary>
     public abstract string Describe(string plan);
 
-    /// <summary>What to check when the loss diverges, besides the learning rate.</summary>
-    public virtual string Inputs => "the data";
+    /// <summary>What the stage learns from, for the message of a diverged loss (which names the learning rate too).</summary>
+    public virtual string TrainedOn => "the data";
 
     /// <summary>Evaluate (and save the resume state) every this many iterations; null: once per epoch, as the reference.</summary>
     public virtual long? EvalEvery => null;
@@ -61,19 +61,3 @@ public abstract class TrainingStage<TModel, TSample, TBatch> where TModel : nn.M
     /// <summary>Values logged with the losses that follow the schedule of <paramref name="iteration"/>, besides the learning rate.</summary>
     public virtual IEnumerable<(string Name, double Value)> Scheduled(long iteration, long maxIteration) => [];
 }
-
-/// <summary>The in-training score of a stage, which decides the model a run keeps.</summary>
-public interface ITrainingValidation<in TModel>
-{
-    /// <summary>The log's name of the score (e.g. <c>train_mIoU</c>).</summary>
-    string ScoreName { get; }
-
-    /// <summary>The log's name of the best score so far (e.g. <c>best_train_mIoU</c>).</summary>
-    string BestName { get; }
-
-    /// <summary>Scores <paramref name="model"/> on <paramref name="device"/>; its training mode is restored after.</summary>
-    ValidationScore Score(TModel model, Device device, CancellationToken cancel);
-}
-
-/// <summary>A validation's score: the mIoU (percent) and, for CAMs, the threshold it was reached at.</summary>
-public readonly record struct ValidationScore(double Miou, double? Threshold = null);
