@@ -49,7 +49,7 @@ internal static class SegmentationCommands
         var selection = Flags.Choice("selection",
             "which model is kept in models/TAG.pth: val_gt = the best epoch by mIoU on the ground truth of --eval_domain (the reference; the model is then chosen on the split it is scored on); " +
             $"pseudo_holdout = every {SegmentationTrainingOptions.HoldoutEvery}th training image is held out and the best epoch by mIoU against their labels is kept (no pixel ground truth); none = the last epoch",
-            SegmentationTrainingOptions.SelectionName(d.Selection), "val_gt", "pseudo_holdout", "none");
+            d.Selection.Name(), "val_gt", "pseudo_holdout", "none");
         var pretrained = Flags.Create<string?>("pretrained", "ImageNet weights of the backbone (torchvision or ResNeSt .pth); resnet18 brings its own");
         var backboneFrom = Flags.Create<string?>("backbone_from",
             "start the backbone from a trained classifier's checkpoint of the same backbone (experiments/models/TAG.pth of stage 1) instead of ImageNet weights; unset: the reference");
@@ -110,7 +110,7 @@ internal static class SegmentationCommands
             var result = SegmentationTrainer.Run(options, echo: output.WriteLine, cancel: cancel);
             output.WriteLine(result.Selection == CheckpointSelection.None
                 ? $"last epoch kept; model {result.ModelPath}"
-                : $"best mIoU {result.BestMiou:F2} ({SegmentationTrainingOptions.SelectionName(result.Selection)}); model {result.ModelPath}");
+                : $"best mIoU {result.BestMiou:F2} ({result.Selection.Name()}); model {result.ModelPath}");
             return Task.FromResult(CliApp.Ok);
         });
         return command;

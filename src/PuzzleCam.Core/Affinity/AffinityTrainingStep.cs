@@ -49,10 +49,14 @@ public sealed class AffinityTrainingStep
     /// weight decay <paramref name="weightDecay"/>; poly decay over <paramref name="maxStep"/> steps. A null
     /// <paramref name="momentum"/> keeps the reference's effective momentum (equal to the weight decay).
     /// </summary>
-    public static PolyOptimizer CreateOptimizer(AffinityNet model, double learningRate, double weightDecay, long maxStep, double? momentum = null, bool nesterov = true)
+    public static PolyOptimizer CreateOptimizer(AffinityNet model, double learningRate, double weightDecay, long maxStep, double? momentum = null, bool nesterov = true) =>
+        new(Groups(model, learningRate, weightDecay), weightDecay, maxStep, momentum, nesterov);
+
+    /// <summary>The reference's single parameter group of stage 4: the edge layers, at <paramref name="learningRate"/> with weight decay <paramref name="weightDecay"/>.</summary>
+    public static ParameterGroup[] Groups(AffinityNet model, double learningRate, double weightDecay)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return new PolyOptimizer([new ParameterGroup(model.EdgeParameters(), learningRate, weightDecay)], weightDecay, maxStep, momentum, nesterov);
+        return [new ParameterGroup(model.EdgeParameters(), learningRate, weightDecay)];
     }
 
     /// <summary>
@@ -65,22 +69,33 @@ public sealed class AffinityTrainingStep
         ArgumentNullException.ThrowIfNull(labels);
         using var scope = NewDisposeScope();
         Optimizer.ZeroGrad();
-        var report = _parallel is null ? ForwardBackward(images, labels) : ForwardBackward(_parallel, images, labels);
+        var report = _parallel is null ? OnOneDevice(Model, images, labels) : Split(_parallel, images, labels);
         Optimizer.Step();
         _parallel?.Broadcast();
         return new AffinityStepLosses((float)report[0], (float)report[1], (float)report[2], (float)report[3], Optimizer.LearningRate);
     }
 
-    private double[] ForwardBackward(Tensor images, AffinityMasks labels)
+    /// <summary>
+    /// The step without its update, for a trainer that clears the gradients and updates the weights itself: the
+    /// forward, the loss and the backward on <paramref name="parallel"/>'s devices, the gradients summed onto its
+    /// master; returns the loss, background, foreground and negative terms of the whole batch.
+    /// </summary>
+    public static double[] ForwardBackward(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
     {
-        Model.train();
-        var (_, affinity) = Model.ForwardWithAffinity(images);
+        ArgumentNullException.ThrowIfNull(parallel);
+        return parallel.Devices.Count > 1 ? Split(parallel, images, labels) : OnOneDevice(parallel.Master, images, labels);
+    }
+
+    private static double[] OnOneDevice(AffinityNet model, Tensor images, AffinityMasks labels)
+    {
+        model.train();
+        var (_, affinity) = model.ForwardWithAffinity(images);
         var terms = AffinityLoss.Compute(affinity, labels);
         terms.Total.backward();
         return Report(terms);
     }
 
-    private static double[] ForwardBackward(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
+    private static double[] Split(DataParallel<AffinityNet> parallel, Tensor images, AffinityMasks labels)
     {
         var counts = AffinityPairCounts.Of(labels);
         var xs = parallel.Scatter(images);

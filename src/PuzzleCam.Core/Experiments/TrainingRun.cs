@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
 using PuzzleCam.Training;
@@ -42,7 +43,7 @@ public sealed class TrainingRun : IDisposable
         try
         {
             state = ReadState(statePath, ResumeDir);
-            if (state.Options != fingerprint)
+            if (!SameOptions(state.Options, fingerprint))
                 throw new OutputFolderConflictException(ResumeDir, $"experiment '{tag}' was started with other options; use another --tag or delete {ResumeDir} to start over");
         }
         catch
@@ -55,6 +56,23 @@ public sealed class TrainingRun : IDisposable
         BestMiou = state.BestMiou;
         BestThreshold = state.BestThreshold;
         IsResumed = true;
+    }
+
+    /// <summary>
+    /// Whether two fingerprints name the same options. They are compared as JSON values, since the order of their
+    /// properties follows where the options record declares them, which decides no number of the run.
+    /// </summary>
+    private static bool SameOptions(string saved, string fingerprint)
+    {
+        if (saved == fingerprint) return true;
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(saved), JsonNode.Parse(fingerprint));
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -168,7 +168,7 @@ public static class Reproduction
         var seg = plan.Segmentation;
         if (stages.HasFlag(PipelineStages.Segmentation))
         {
-            reporter.Stage($"stage 7: train DeepLabv3+ on the pseudo labels ({seg.Tag}, model kept by {SegmentationTrainingOptions.SelectionName(seg.Selection)} on {seg.EvalDomain})");
+            reporter.Stage($"stage 7: train DeepLabv3+ on the pseudo labels ({seg.Tag}, model kept by {seg.Selection.Name()} on {seg.EvalDomain})");
             trained = SegmentationTrainer.Run(seg, echo: reporter.Info, cancel: cancel);
         }
         if (stages.HasFlag(PipelineStages.SegmentationInference))

@@ -52,6 +52,19 @@ public class TrainingRunTests
     }
 
     [Fact]
+    public void AFingerprintWithItsPropertiesInAnotherOrderIsTheSameOptions()
+    {
+        var (layout, _) = RunWithState("""{"Iteration":12,"BestMiou":33.5,"BestThreshold":0.2,"Options":"{\"Seed\":0,\"Tag\":\"t\"}"}""");
+        var run = new TrainingRun(layout, "tag", """{"Tag":"t","Seed":0}""");
+        Assert.True(run.IsResumed);
+        Assert.Throws<OutputFolderConflictException>(() =>
+        {
+            run.Dispose();
+            using var other = new TrainingRun(layout, "tag", """{"Tag":"t","Seed":1}""");
+        });
+    }
+
+    [Fact]
     public void AStateOfOtherOptionsRefusesToStitchTwoRuns()
     {
         var (layout, _) = RunWithState("""{"Iteration":12,"BestMiou":33.5,"BestThreshold":0.2,"Options":"other"}""");
