@@ -7,7 +7,10 @@ a reader sees without running anything:
     output records the machine it ran on;
   - an HTML output with pictures also carries them as an image/png (one picture) or an image/jpeg of them in a row
     (several, by ImageMagick's convert), which every notebook viewer displays, also those that do not render HTML or
-    its inline images.
+    its inline images;
+  - a plotly chart, which only a page that runs scripts draws (VS Code does, a code host does not), gets a still of
+    itself inside its div, taken by headless Chromium when the notebook is committed; where scripts run, the chart
+    replaces it.
   usage: notebook-outputs.py EXECUTED.ipynb COMMITTED.ipynb
 """
 import base64
@@ -22,6 +25,11 @@ REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.se
 HOME = os.path.expanduser('~').rstrip(os.sep) + os.sep
 REDRAWN = ('<div class="puzzlecam-training">', '<div><div><strong>Restore sources</strong>')
 PICTURE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+CHART = re.compile(r'(<div id="(puzzlecam-plot-[0-9a-f]+)" class="puzzlecam-plotly" style="[^"]*height:(\d+)px">)(</div>)'
+                   r'(<script type="text/javascript">\(function\(\)\{var figure=.*?draw\(\);\}\)\(\);</script>)', re.S)
+PLOTLY_JS = re.compile(r'<script type="text/javascript" class="puzzlecam-plotly-js">.*?</script>', re.S)
+CHROMIUM = os.environ.get('CHROMIUM', 'chromium')
+STILL_WIDTH = 760
 
 
 def html(output):
@@ -44,7 +52,35 @@ def machine_free(value):
     return value
 
 
-def tidy(outputs):
+def with_still(output, plotly_js):
+    """The output with a still of its chart inside the chart's div, and a script that removes the still once plotly.js
+    has drawn the chart there."""
+    text = html(output)
+    match = CHART.search(text)
+    if match is None or plotly_js is None:
+        return output
+    opening, chart_id, height, closing, script = match.groups()
+    with tempfile.TemporaryDirectory() as folder:
+        page, shot = os.path.join(folder, 'chart.html'), os.path.join(folder, 'chart.png')
+        with open(page, 'w', encoding='utf-8') as f:
+            f.write(f'<!doctype html><html><body style="margin:0;width:{STILL_WIDTH}px">{plotly_js}{opening}{closing}{script}</body></html>')
+        subprocess.run([CHROMIUM, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', f'--window-size={STILL_WIDTH},{height}',
+                        '--virtual-time-budget=10000', f'--screenshot={shot}', 'file://' + page], check=True, capture_output=True)
+        small = os.path.join(folder, 'chart8.png')
+        # A chart is a few flat colours: 32 of them keep it legible at a fraction of the bytes.
+        subprocess.run(['convert', shot, '-colors', '32', 'PNG8:' + small], check=True)
+        with open(small, 'rb') as f:
+            still = base64.b64encode(f.read()).decode('ascii')
+    image = (f'<img class="puzzlecam-plotly-still" src="data:image/png;base64,{still}" style="width:100%;max-width:{STILL_WIDTH}px;height:auto" '
+             'alt="the chart as it was drawn when the notebook ran"/>')
+    swap = ('<script type="text/javascript">(function(){var t=setInterval(function(){var el=document.getElementById("' + chart_id + '");'
+            'if(!el){clearInterval(t);return;}if(el.querySelector(".plot-container")){var s=el.querySelector(".puzzlecam-plotly-still");'
+            'if(s){s.remove();}clearInterval(t);}},100);})();</script>')
+    output['data']['text/html'] = text.replace(match.group(0), opening + image + closing + script + swap, 1)
+    return output
+
+
+def tidy(outputs, plotly_js=None):
     outputs = [machine_free(o) for o in outputs]
     kept = []
     for output in outputs:
@@ -60,7 +96,7 @@ def tidy(outputs):
             data['image/png'] = pictures[0]
         elif len(pictures) > 1 and 'image/jpeg' not in data:
             data['image/jpeg'] = side_by_side(pictures)
-    return kept
+    return [with_still(output, plotly_js) for output in kept]
 
 
 def side_by_side(pictures):
@@ -83,10 +119,12 @@ def main(executed_path, committed_path):
     committed = json.load(open(committed_path, encoding='utf-8'))
     if len(executed['cells']) != len(committed['cells']):
         sys.exit(f'{executed_path} has {len(executed["cells"])} cells, {committed_path} {len(committed["cells"])}: run it again')
+    found = (PLOTLY_JS.search(html(o)) for c in executed['cells'] for o in c.get('outputs', []))
+    plotly_js = next((m.group(0) for m in found if m), None)
     for ran, cell in zip(executed['cells'], committed['cells']):
         if cell['cell_type'] != 'code':
             continue
-        cell['outputs'] = tidy(ran.get('outputs', []))
+        cell['outputs'] = tidy(ran.get('outputs', []), plotly_js)
         cell['execution_count'] = ran.get('execution_count')
     with open(committed_path, 'w', encoding='utf-8') as f:
         json.dump(committed, f, indent=1, ensure_ascii=False)

@@ -27,6 +27,11 @@ public class CommittedNotebookTests
         // A picture every viewer shows, also one that renders no HTML.
         Assert.Contains(outputs, o => o["data"]?["image/png"] is not null || o["data"]?["image/jpeg"] is not null);
 
+        // A code host runs no script, so each chart carries a still of itself that the live chart replaces where scripts run.
+        var html = outputs.Select(o => o["data"]?["text/html"]).Where(h => h is not null)
+            .Select(h => h is JsonArray lines ? string.Concat(lines.Select(l => (string?)l)) : (string?)h ?? "").ToList();
+        Assert.Equal(html.Count(h => h.Contains("class=\"puzzlecam-plotly\"")), html.Count(h => h.Contains("class=\"puzzlecam-plotly-still\"")));
+
         // Outputs are written relative to the repository and the home folder: none records the machine that ran it.
         var text = string.Concat(outputs.Select(o => o.ToJsonString()));
         Assert.DoesNotContain(RepoPaths.Root + "/", text);
