@@ -34,9 +34,10 @@ public sealed record PixelAffinityView(RgbImage Image, EdgeMap Edges, int Row, i
     public IReadOnlyList<PairAffinity> Affinities() => Edges.AffinitiesOf(Row, Column, Radius);
 
     /// <summary>The pair whose path is traced.</summary>
-    public PairAffinity Traced()
+    public PairAffinity Traced() => Traced(Affinities());
+
+    private PairAffinity Traced(IReadOnlyList<PairAffinity> pairs)
     {
-        var pairs = Affinities();
         if (Partner is { } p)
             return pairs.FirstOrDefault(a => (a.Dy, a.Dx) == p) ?? throw new ArgumentException($"({p.Dy}, {p.Dx}) is not within radius {Radius} of ({Row}, {Column}) inside the map", nameof(Partner));
         return Lowest(pairs);
@@ -45,7 +46,7 @@ public sealed record PixelAffinityView(RgbImage Image, EdgeMap Edges, int Row, i
     public string ToHtml()
     {
         var pairs = Affinities();
-        var traced = Traced();
+        var traced = Traced(pairs);
         var id = "puzzlecam-pixel-" + Guid.NewGuid().ToString("N");
         var overlay = ColorMap.Jet.Overlay(Image, Strided.Nearest(Edges, Image.Width, Image.Height), 0.45);
         var figures = new[]
@@ -94,7 +95,8 @@ public sealed record PixelAffinityView(RgbImage Image, EdgeMap Edges, int Row, i
             Array.Fill(along, '.');
             foreach (var pair in pairsOf[cell])
             {
-                int peak = pair.Path.ToList().IndexOf(pair.Peak);
+                int peak = 0;
+                while (pair.Path[peak] != pair.Peak) peak++;
                 if (peak >= Base36.Length) throw new NotSupportedException($"radius {Radius} has paths of {pair.Path.Count} cells, more than the page's one-letter peaks can point into ({Base36.Length}): keep it at 16 or less");
                 along[offsets[(pair.Dy, pair.Dx)]] = Base36[peak];
                 int deciding = cell + pair.Peak.Dy * Edges.Width + pair.Peak.Dx;

@@ -184,7 +184,7 @@ internal static class PipelineCommands
             FormattableString.Invariant($"largest weight of the reconstruction loss, in (0, {AblationOptions.MaxAlpha}]: adds rows of cls+re and cls+pcl+re trained with it (the main job's, {losses.Alpha}, adds none)"),
             AblationOptions.AlphaProblem);
         var level = Flags.OptionalChoice("level",
-            $"feature or cam: with cam (make_cam before the losses) adds rows of cls+pcl, cls+re and cls+pcl+re at that level (the main job's, {AblationOptions.LevelWord(losses.Level)}, adds none)",
+            $"feature (the raw maps) or cam (make_cam before the losses): a level other than the main job's adds rows of cls+pcl, cls+re and cls+pcl+re at that level (the main job's, {AblationOptions.LevelWord(losses.Level)}, adds none)",
             "feature", "cam");
         var command = new Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
             "with the puzzle classification loss (cls+pcl), with the reconstruction loss (cls+re) and with both (cls+pcl+re) for each seed, their multi-scale CAMs scored on the " +
