@@ -8,18 +8,12 @@ namespace PuzzleCam.Interactive;
 /// chart. The page must have plotly.js: loading the extension displays it once per notebook (<see cref="PlotlyLibrary"/>),
 /// and each chart waits for it, so outputs render offline and in any order.
 /// </summary>
-public sealed class PlotlyChart
+public sealed class PlotlyChart(JsonArray data, JsonObject layout)
 {
-    public PlotlyChart(JsonArray data, JsonObject layout)
-    {
-        Data = data;
-        Layout = layout;
-    }
-
     /// <summary>The traces; edit them to restyle a chart before displaying it.</summary>
-    public JsonArray Data { get; }
+    public JsonArray Data { get; } = data;
 
-    public JsonObject Layout { get; }
+    public JsonObject Layout { get; } = layout;
 
     /// <summary>The figure as plotly.js takes it: <c>{"data": [...], "layout": {...}}</c>.</summary>
     public string ToJson() => new JsonObject { ["data"] = Data.DeepClone(), ["layout"] = Layout.DeepClone() }.ToJsonString();

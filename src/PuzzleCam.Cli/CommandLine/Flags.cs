@@ -123,6 +123,10 @@ internal static class Flags
     public static Option<string> Architecture(string description, string defaultValue) =>
         Choice("architecture", description, defaultValue, [.. Models.Backbones.Architectures.Select(a => a.Name)]);
 
+    /// <summary><c>--backbone</c>, the segmentation scripts' name for the same choice.</summary>
+    public static Option<string> Backbone(string description, string defaultValue) =>
+        Choice("backbone", description, defaultValue, [.. Models.Backbones.Architectures.Select(a => a.Name)]);
+
     /// <summary><c>--augment</c>: the reference's extra colour augmentations, checked word by word when parsed.</summary>
     public static Option<string> Augment(string defaultValue)
     {

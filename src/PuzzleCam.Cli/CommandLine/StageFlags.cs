@@ -28,9 +28,9 @@ internal static class StageFlags
     public static Option<string?> Gpus(string description = "CUDA device index (the first is used); 'cpu' for the CPU; default: CUDA device 0 if any, else the CPU") =>
         Flags.Create<string?>("gpus", description);
 
-    /// <summary><c>--mode</c>: how BatchNorm layers were built (normal or fix).</summary>
-    public static Option<string> Mode(NormMode defaultValue, string description) =>
-        Flags.Choice("mode", description, Normalization.ModeName(defaultValue), "normal", "fix");
+    /// <summary><c>--mode</c>: how BatchNorm layers are built (normal or fix).</summary>
+    public static Option<string> Mode<T>(OptionsBinder<T> flags, string description, Func<T, NormMode> get, Func<T, NormMode, T> set) where T : class =>
+        flags.Words("mode", description, get, set, [("normal", NormMode.Normal), ("fix", NormMode.Fix)]);
 
     /// <summary>
     /// <c>--seed</c> of a stage that draws nothing at random: taken, so that the reference's command lines (which pass
@@ -46,8 +46,9 @@ internal static class StageFlags
             $"default: every image at its own size, and one that would give the network more than {(LargeImages.NetworkPixels / 1e6).ToString(System.Globalization.CultureInfo.InvariantCulture)} megapixels at a scale is refused, naming the value that fits",
             LargeImages.MaxSideProblem);
 
-    /// <summary><c>--scales</c>: multi-scale inference scales, each with its horizontal flip.</summary>
-    public static Option<string> Scales(string description = "comma-separated image scales, each with its horizontal flip") =>
-        Flags.CheckedBy(Flags.Create("scales", description, () => string.Join(",", CamInferenceOptions.DefaultScales.Select(CamInferenceOptions.FormatScale))),
-            CamInferenceOptions.ScalesProblem);
+    /// <summary><c>--scales</c>: multi-scale inference scales, each with its horizontal flip, bound to a record's scale list.</summary>
+    public static Option<string> Scales<T>(OptionsBinder<T> flags, Func<T, IReadOnlyList<double>> get, Func<T, IReadOnlyList<double>, T> set) where T : class =>
+        flags.Bind(Flags.CheckedBy(Flags.Create("scales", "comma-separated image scales, each with its horizontal flip",
+            () => string.Join(",", get(flags.Defaults).Select(CamInferenceOptions.FormatScale))), CamInferenceOptions.ScalesProblem),
+            (o, v) => set(o, CamInferenceOptions.ParseScales(v)));
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PuzzleCam.Classification;
 using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Pipeline;
@@ -170,60 +171,34 @@ internal static class PipelineCommands
     public static Command Ablation()
     {
         var job = new JobFlags("every classifier");
-        var seeds = Flags.Create("seeds", "comma-separated training seeds, a column of the table each", () => "0,1");
         var losses = ReproduceOptions.ForSynthetic().Classifier.Losses;
-        var reLoss = Flags.OptionalChoice("re_loss",
-            $"L1_Loss or L2_Loss: adds a row of Puzzle-CAM with this reconstruction distance (the main job's, {AblationOptions.DistanceWord(losses.Distance)}, adds none)",
-            "L1_Loss", "L2_Loss");
-        var reLossOption = Flags.OptionalChoice("re_loss_option",
-            $"masking, selection or none: adds a row of Puzzle-CAM with the reconstruction loss over these classes (the main job's, {AblationOptions.SelectionWord(losses.Selection)}, adds none)",
-            "masking", "selection", "none");
-        var alphaSchedule = Flags.OptionalDouble("alpha_schedule",
-            FormattableString.Invariant($"fraction of training over which alpha ramps up (0: constant): adds a row of Puzzle-CAM with it (the main job's, {losses.AlphaSchedule}, adds none)"), 0, 1);
-        var alpha = Flags.OptionalDouble("alpha",
+        var flags = new OptionsBinder<AblationOptions>(new AblationOptions());
+        flags.Text("seeds", "comma-separated training seeds, a column of the table each", o => string.Join(",", o.Seeds),
+            (o, v) => o with { Seeds = AblationOptions.ParseSeeds(v) });
+        flags.OptionalWords("re_loss",
+            $"adds a row of Puzzle-CAM with this reconstruction distance (the main job's, {PuzzleLossWords.Of(losses.Distance)}, adds none)",
+            (o, v) => o with { Distance = v }, PuzzleLossWords.Distances);
+        flags.OptionalWords("re_loss_option",
+            $"adds a row of Puzzle-CAM with the reconstruction loss over these classes (the main job's, {PuzzleLossWords.Of(losses.Selection)}, adds none)",
+            (o, v) => o with { Selection = v }, PuzzleLossWords.Selections);
+        flags.Bind(Flags.OptionalDouble("alpha_schedule",
+            FormattableString.Invariant($"fraction of training over which alpha ramps up (0: constant): adds a row of Puzzle-CAM with it (the main job's, {losses.AlphaSchedule}, adds none)"), 0, 1),
+            (o, v) => o with { AlphaSchedule = v });
+        flags.Bind(Flags.OptionalDouble("alpha",
             FormattableString.Invariant($"largest weight of the reconstruction loss, in (0, {AblationOptions.MaxAlpha}]: adds rows of cls+re and cls+pcl+re trained with it (the main job's, {losses.Alpha}, adds none)"),
-            AblationOptions.AlphaProblem);
-        var level = Flags.OptionalChoice("level",
-            $"feature (the raw maps) or cam (make_cam before the losses): a level other than the main job's adds rows of cls+pcl, cls+re and cls+pcl+re at that level (the main job's, {AblationOptions.LevelWord(losses.Level)}, adds none)",
-            "feature", "cam");
-        var command = new Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
+            AblationOptions.AlphaProblem), (o, v) => o with { Alpha = v });
+        flags.OptionalWords("level",
+            $"feature (the raw maps) or cam (make_cam before the losses): a level other than the main job's adds rows of cls+pcl, cls+re and cls+pcl+re at that level (the main job's, {PuzzleLossWords.Of(losses.Level)}, adds none)",
+            (o, v) => o with { Level = v }, PuzzleLossWords.Levels);
+        var command = flags.Command("ablation", "The paper's loss ablation (Table 1) in miniature: the main job's classifier trained with the classification loss alone (cls), " +
             "with the puzzle classification loss (cls+pcl), with the reconstruction loss (cls+re) and with both (cls+pcl+re) for each seed, their multi-scale CAMs scored on the " +
             "evaluation split, printed beside the paper's ResNet-50 numbers and written to experiments/ablation.json. cls and cls+pcl+re are reproduce's baseline and Puzzle-CAM " +
-            "classifiers of the seed (same tags, same options), so what reproduce trained, and its CAMs, are reused; every run resumes where an earlier one stopped.")
-        {
-            seeds, reLoss, reLossOption, alphaSchedule, alpha, level,
-        };
+            "classifiers of the seed (same tags, same options), so what reproduce trained, and its CAMs, are reused; every run resumes where an earlier one stopped.");
         job.AddTo(command);
         command.SetAction((r, cancel) =>
         {
-            var seedList = AblationOptions.ParseSeeds(r.GetValue(seeds)!);
-            var options = new AblationOptions
-            {
-                Job = job.Read(r, seedList.FirstOrDefault()),
-                Run = job.Run(r),
-                Seeds = seedList,
-                Distance = r.GetValue(reLoss) switch
-                {
-                    null => null,
-                    "L1_Loss" => Classification.ReconstructionDistance.L1,
-                    _ => Classification.ReconstructionDistance.L2,
-                },
-                Selection = r.GetValue(reLossOption) switch
-                {
-                    null => null,
-                    "masking" => Classification.ReconstructionSelection.Masking,
-                    "selection" => Classification.ReconstructionSelection.Selection,
-                    _ => Classification.ReconstructionSelection.None,
-                },
-                AlphaSchedule = r.GetValue(alphaSchedule),
-                Alpha = r.GetValue(alpha),
-                Level = r.GetValue(level) switch
-                {
-                    null => null,
-                    "cam" => Classification.LossLevel.Cam,
-                    _ => Classification.LossLevel.Feature,
-                },
-            };
+            var options = flags.Read(r);
+            options = options with { Job = job.Read(r, options.Seeds.FirstOrDefault()), Run = job.Run(r) };
             Pipeline.Ablation.Run(options, new ConsoleReporter(r.InvocationConfiguration.Output), cancel);
             return Task.FromResult(CliApp.Ok);
         });

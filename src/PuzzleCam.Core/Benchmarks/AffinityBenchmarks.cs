@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench affinity-step</c>: one stage-4 training step on random data.</summary>
-public sealed record AffinityStepBenchmarkOptions
+public sealed record AffinityStepBenchmarkOptions : BenchmarkOptions
 {
     public string Architecture { get; init; } = "resnet50";
     public int BatchSize { get; init; } = 2;
@@ -18,24 +18,17 @@ public sealed record AffinityStepBenchmarkOptions
     /// <summary>Square crop side (512 in the reference); the affinity labels are at a quarter of it.</summary>
     public int ImageSize { get; init; } = 512;
 
-    public int Warmup { get; init; } = 1;
-    public int Repeats { get; init; } = 5;
-
-    /// <summary>Report the process's resident memory every this many timed steps (0: never), to check it stays flat.</summary>
-    public int ReportMemoryEvery { get; init; }
 
     internal void Validate()
     {
-        if (ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {ReportMemoryEvery}");
         if (BatchSize < 1) throw new BadInputException($"--batch_size must be at least 1, got {BatchSize}");
         if (ImageSize < 128 || ImageSize % 16 != 0) throw new BadInputException($"--image_size must be a multiple of 16, at least 128, got {ImageSize}");
-        if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
-        if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
+        ValidateRuns();
     }
 }
 
 /// <summary>Settings of <c>puzzlecam bench affinity-labels</c>: stage 3 for one image.</summary>
-public sealed record AffinityLabelBenchmarkOptions
+public sealed record AffinityLabelBenchmarkOptions : BenchmarkOptions
 {
     /// <summary>JPEG or PNG image; null: a synthetic <see cref="Width"/>×<see cref="Height"/> image.</summary>
     public string? ImagePath { get; init; }
@@ -49,16 +42,13 @@ public sealed record AffinityLabelBenchmarkOptions
     /// <summary>1: the two CRFs one after the other (sharing lattices); 2: side by side on two threads.</summary>
     public int Threads { get; init; } = 1;
 
-    public int Warmup { get; init; } = 1;
-    public int Repeats { get; init; } = 5;
 
     internal void Validate()
     {
-        if (Width < 1 || Height < 1) throw new ArgumentException($"bad image size {Width}x{Height}", "--width");
+        if (Width < 1 || Height < 1) throw new BadInputException($"--width and --height must be at least 1, got {Width}x{Height}");
         if (Classes < 1 || Classes > 254) throw new BadInputException($"--classes must be in 1..254, got {Classes}");
         if (Threads is not (1 or 2)) throw new BadInputException($"--threads must be 1 or 2, got {Threads}");
-        if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
-        if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
+        ValidateRuns();
     }
 }
 

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench cam</c>: one image's multi-scale CAM, as stage 2 computes it per image.</summary>
-public sealed record CamBenchmarkOptions
+public sealed record CamBenchmarkOptions : BenchmarkOptions
 {
     /// <summary>JPEG or PNG image the CAM is computed for.</summary>
     public required string ImagePath { get; init; }
@@ -30,14 +30,7 @@ public sealed record CamBenchmarkOptions
     /// <summary>Device as <c>--gpus</c>: "0", "cpu", or unset for the first CUDA device when there is one.</summary>
     public string? Gpus { get; init; }
 
-    /// <summary>Untimed runs first.</summary>
-    public int Warmup { get; init; } = 1;
 
-    /// <summary>Timed runs.</summary>
-    public int Repeats { get; init; } = 5;
-
-    /// <summary>Report the process's resident memory every this many timed runs (0: never), to check it stays flat.</summary>
-    public int ReportMemoryEvery { get; init; }
 }
 
 /// <summary>
@@ -64,9 +57,7 @@ public static class CamBenchmark
     {
         Runtime.TorchRuntime.EnsureLoaded();
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {options.Warmup}");
-        if (options.Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {options.Repeats}");
-        if (options.ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {options.ReportMemoryEvery}");
+        options.ValidateRuns();
         if (options.Scales.Count == 0) throw new BadInputException("--scales is empty");
         var image = ImageCodec.ReadRgb(options.ImagePath);
         TorchRuntime.EnsureLoaded();

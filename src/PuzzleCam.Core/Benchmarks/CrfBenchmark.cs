@@ -14,7 +14,7 @@ public enum CrfKind
 }
 
 /// <summary>Settings of <c>puzzlecam bench crf</c>.</summary>
-public sealed record CrfBenchmarkOptions
+public sealed record CrfBenchmarkOptions : BenchmarkOptions
 {
     /// <summary>JPEG or PNG image the CRF runs on.</summary>
     public required string ImagePath { get; init; }
@@ -31,20 +31,17 @@ public sealed record CrfBenchmarkOptions
     /// <summary>CRFs run at the same time, one per thread, each single-threaded (1 = latency of one CRF).</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Untimed runs first.</summary>
-    public int Warmup { get; init; } = 1;
 
-    /// <summary>Timed runs.</summary>
-    public int Repeats { get; init; } = 5;
 
     /// <summary>Seed of the synthetic label map or scores.</summary>
     public int Seed { get; init; } = 1;
 
     internal void Validate()
     {
-        if (Labels < 2 || Labels > 256) throw new ArgumentException($"{nameof(Labels)} must be in 2..256, got {Labels}", nameof(Labels));
-        if (Iterations < 0) throw new ArgumentException($"{nameof(Iterations)} must be >= 0, got {Iterations}", nameof(Iterations));
-        if (Threads < 1) throw new ArgumentException($"{nameof(Threads)} must be >= 1, got {Threads}", nameof(Threads));
+        if (Labels < 2 || Labels > 256) throw new BadInputException($"--labels must be in [2, 256], got {Labels}");
+        if (Iterations < 0) throw new BadInputException($"--iterations must be at least 0, got {Iterations}");
+        if (Threads < 1) throw new BadInputException($"--threads must be at least 1, got {Threads}");
+        ValidateRuns();
     }
 }
 
@@ -74,14 +71,6 @@ public sealed record CrfBenchmarkResult(CrfBenchmarkOptions Options, int Width, 
 /// </summary>
 public static class CrfBenchmark
 {
-    /// <summary>Parses <c>--kind</c>: <c>label</c> or <c>prob</c> (also <c>probability</c>).</summary>
-    public static CrfKind ParseKind(string text) => text.ToLowerInvariant() switch
-    {
-        "label" => CrfKind.Label,
-        "prob" or "probability" => CrfKind.Probability,
-        _ => throw new BadInputException($"--kind must be label or prob, got '{text}'"),
-    };
-
     public static CrfBenchmarkResult Run(CrfBenchmarkOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

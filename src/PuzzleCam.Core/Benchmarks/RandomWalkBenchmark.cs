@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench rw</c>: stage 5 for one image.</summary>
-public sealed record RandomWalkBenchmarkOptions
+public sealed record RandomWalkBenchmarkOptions : BenchmarkOptions
 {
     public int Width { get; init; } = 500;
     public int Height { get; init; } = 375;
@@ -22,19 +22,12 @@ public sealed record RandomWalkBenchmarkOptions
     /// <summary>Also time the edge map (AffinityNet forward of the image and its flip at 512²) with this backbone; null: the walk only.</summary>
     public string? Architecture { get; init; }
 
-    public int Warmup { get; init; } = 1;
-    public int Repeats { get; init; } = 5;
-
-    /// <summary>Report the process's resident memory every this many timed walks (0: never), to check it stays flat.</summary>
-    public int ReportMemoryEvery { get; init; }
 
     internal void Validate()
     {
         if (Width < 1 || Height < 1) throw new BadInputException($"--width and --height must be at least 1, got {Width}x{Height}");
-        if (ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {ReportMemoryEvery}");
         if (Classes < 1 || Classes > 254) throw new BadInputException($"--classes must be in 1..254, got {Classes}");
-        if (Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {Warmup}");
-        if (Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {Repeats}");
+        ValidateRuns();
         Walk.Validate();
     }
 }

@@ -13,24 +13,22 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench seg-step</c>: one stage-7 training step on random data.</summary>
-public sealed record SegmentationStepBenchmarkOptions
+public sealed record SegmentationStepBenchmarkOptions : BenchmarkOptions
 {
+    /// <summary>Two untimed steps: the first of a training step also allocates the optimizer's momentum buffers.</summary>
+    public SegmentationStepBenchmarkOptions() => Warmup = 2;
+
     public string Backbone { get; init; } = "resnet50";
     public int BatchSize { get; init; } = 2;
     public int ImageSize { get; init; } = 512;
     public NormMode Mode { get; init; } = NormMode.Fix;
     public bool UseGroupNorm { get; init; } = true;
-    public int Warmup { get; init; } = 2;
-    public int Repeats { get; init; } = 5;
-
-    /// <summary>Print the process's resident memory every this many timed steps (0: never), to check it stays flat.</summary>
-    public int ReportMemoryEvery { get; init; }
 
     public string? Gpus { get; init; }
 }
 
 /// <summary>Settings of <c>puzzlecam bench seg-infer</c>: stage 8's work on one image.</summary>
-public sealed record SegmentationInferenceBenchmarkOptions
+public sealed record SegmentationInferenceBenchmarkOptions : BenchmarkOptions
 {
     /// <summary>JPEG or PNG image to segment.</summary>
     public required string ImagePath { get; init; }
@@ -47,11 +45,6 @@ public sealed record SegmentationInferenceBenchmarkOptions
     public string? Checkpoint { get; init; }
 
     public string? Gpus { get; init; }
-    public int Warmup { get; init; } = 1;
-    public int Repeats { get; init; } = 5;
-
-    /// <summary>Report the process's resident memory every this many timed runs (0: never), to check it stays flat.</summary>
-    public int ReportMemoryEvery { get; init; }
 }
 
 /// <summary>
@@ -75,8 +68,7 @@ public static class SegmentationBenchmark
     public static Timing RunTrainingStep(SegmentationStepBenchmarkOptions options, Action<string>? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {options.Warmup}");
-        if (options.Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {options.Repeats}");
+        options.ValidateRuns();
         TorchRuntime.EnsureLoaded();
         var device = Devices.Parse(options.Gpus)[0];
         manual_seed(0);
@@ -109,10 +101,8 @@ public static class SegmentationBenchmark
     public static SegmentationInferenceBenchmarkResult RunInference(SegmentationInferenceBenchmarkOptions options, Action<string>? report = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Warmup < 0) throw new BadInputException($"--warmup must be at least 0, got {options.Warmup}");
-        if (options.Repeats < 1) throw new BadInputException($"--repeats must be at least 1, got {options.Repeats}");
+        options.ValidateRuns();
         if (options.Iteration < 0) throw new BadInputException($"--iteration must be at least 0, got {options.Iteration}");
-        if (options.ReportMemoryEvery < 0) throw new BadInputException($"--memory_every must be at least 0, got {options.ReportMemoryEvery}");
         if (options.Scales.Count == 0) throw new BadInputException("--scales is empty");
         var image = ImageCodec.ReadRgb(options.ImagePath);
         TorchRuntime.EnsureLoaded();

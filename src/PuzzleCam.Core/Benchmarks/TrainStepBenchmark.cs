@@ -9,8 +9,15 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Benchmarks;
 
 /// <summary>One stage-1 training step, or one eval forward, on random data: the unit of work of <c>puzzlecam bench train-step</c>.</summary>
-public sealed record TrainStepBenchmarkOptions
+public sealed record TrainStepBenchmarkOptions : BenchmarkOptions
 {
+    /// <summary>Two untimed steps (the first also allocates the optimizer's momentum buffers) and ten timed ones, a step being short.</summary>
+    public TrainStepBenchmarkOptions()
+    {
+        Warmup = 2;
+        Repeats = 10;
+    }
+
     public string Architecture { get; init; } = "resnet50";
     public int BatchSize { get; init; } = 2;
     public int ImageSize { get; init; } = 256;
@@ -22,11 +29,6 @@ public sealed record TrainStepBenchmarkOptions
     /// <summary>Time an eval-mode forward under no_grad instead of a training step.</summary>
     public bool ForwardOnly { get; init; }
 
-    public int Warmup { get; init; } = 2;
-    public int Repeats { get; init; } = 10;
-
-    /// <summary>Print the process's resident memory every this many timed steps (0: never), to check it stays flat.</summary>
-    public int ReportMemoryEvery { get; init; }
 
     public string? Gpus { get; init; }
 }
@@ -35,6 +37,8 @@ public static class TrainStepBenchmark
 {
     public static Timing Run(TrainStepBenchmarkOptions options, Action<string>? report = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ValidateRuns();
         Runtime.TorchRuntime.EnsureLoaded();
         var device = Devices.Parse(options.Gpus)[0];
         manual_seed(0);

@@ -36,7 +36,7 @@ public sealed record PuzzleLossOptions
     /// <summary><c>--level</c>: apply make_cam to both maps before every loss (the p_class_loss too), or not.</summary>
     public LossLevel Level { get; init; } = LossLevel.Feature;
 
-    /// <summary><c>--re_loss</c>: L1_Loss gives |a-b|, anything else (a-b)^2.</summary>
+    /// <summary><c>--re_loss</c>: L1_Loss gives |a-b|, L2_Loss (a-b)^2.</summary>
     public ReconstructionDistance Distance { get; init; } = ReconstructionDistance.L1;
 
     /// <summary><c>--re_loss_option</c>.</summary>
@@ -64,6 +64,10 @@ public sealed record PuzzleLossOptions
             ConfidenceLoss = parts.Contains("conf"),
         };
     }
+
+    /// <summary>The reference's <c>--loss_option</c> string of these terms (<c>cl_pcl_re</c> for the defaults).</summary>
+    public string LossOptionText() =>
+        "cl" + (PuzzleClassLoss ? "_pcl" : "") + (ReconstructionLoss ? "_re" : "") + (ConfidenceLoss ? "_conf" : "");
 
     /// <summary>The weight of the reconstruction loss at 0-based <paramref name="iteration"/> of <paramref name="maxIteration"/>.</summary>
     public double AlphaAt(long iteration, long maxIteration) =>

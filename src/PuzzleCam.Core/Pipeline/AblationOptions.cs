@@ -87,9 +87,9 @@ public sealed record AblationOptions
             new("cls+pcl+re", "puzzle", true, puzzle),
         };
         if (Distance is { } distance && distance != puzzle.Distance)
-            settings.Add(Variant("re_loss", DistanceWord(distance), puzzle with { Distance = distance }));
+            settings.Add(Variant("re_loss", PuzzleLossWords.Of(distance), puzzle with { Distance = distance }));
         if (Selection is { } selection && selection != puzzle.Selection)
-            settings.Add(Variant("re_loss_option", SelectionWord(selection), puzzle with { Selection = selection }));
+            settings.Add(Variant("re_loss_option", PuzzleLossWords.Of(selection), puzzle with { Selection = selection }));
         if (AlphaSchedule is { } schedule && schedule != puzzle.AlphaSchedule)
             settings.Add(Variant("alpha_schedule", schedule.ToString("R", CultureInfo.InvariantCulture), puzzle with { AlphaSchedule = schedule }));
         if (Alpha is { } alpha && alpha != puzzle.Alpha)
@@ -100,7 +100,7 @@ public sealed record AblationOptions
         }
         if (Level is { } level && level != puzzle.Level)
         {
-            var word = LevelWord(level);
+            var word = PuzzleLossWords.Of(level);
             var atLevel = puzzle with { Level = level };
             settings.Add(new($"cls+pcl, level {word}", $"cls_pcl-level={word}", true, PuzzleLossOptions.WithLossOption(atLevel, "cl_pcl")));
             settings.Add(new($"cls+re, level {word}", $"cls_re-level={word}", true, PuzzleLossOptions.WithLossOption(atLevel, "cl_re")));
@@ -137,18 +137,4 @@ public sealed record AblationOptions
                 throw new BadInputException($"--seeds '{text}': '{parts[i]}' is not a whole number");
         return seeds;
     }
-
-    /// <summary>The reference's <c>--re_loss</c> word of <paramref name="distance"/>.</summary>
-    public static string DistanceWord(ReconstructionDistance distance) => distance == ReconstructionDistance.L1 ? "L1_Loss" : "L2_Loss";
-
-    /// <summary>The reference's <c>--level</c> word of <paramref name="level"/>.</summary>
-    public static string LevelWord(LossLevel level) => level == LossLevel.Cam ? "cam" : "feature";
-
-    /// <summary>The reference's <c>--re_loss_option</c> word of <paramref name="selection"/>.</summary>
-    public static string SelectionWord(ReconstructionSelection selection) => selection switch
-    {
-        ReconstructionSelection.Masking => "masking",
-        ReconstructionSelection.Selection => "selection",
-        _ => "none",
-    };
 }

@@ -7,19 +7,13 @@ namespace PuzzleCam.Segmentation;
 /// A folder of per-image label PNGs (<c>{id}.png</c>, values 0..20 and 255 = ignore) that segmentation trains on: the
 /// pseudo labels of stage 6, or a ground-truth folder such as the dataset's SegmentationClass.
 /// </summary>
-public sealed class LabelFolder
+/// <param name="folder">The folder of the PNGs.</param>
+/// <param name="flag">The flag that named it, for messages.</param>
+public sealed class LabelFolder(string folder, string flag)
 {
-    /// <param name="folder">The folder of the PNGs.</param>
-    /// <param name="flag">The flag that named it, for messages.</param>
-    public LabelFolder(string folder, string flag)
-    {
-        Folder = folder;
-        Flag = flag;
-    }
+    public string Folder { get; } = folder;
 
-    public string Folder { get; }
-
-    public string Flag { get; }
+    public string Flag { get; } = flag;
 
     public string PathOf(string id) => Path.Combine(Folder, id + ".png");
 

@@ -4,15 +4,9 @@ namespace PuzzleCam.Data.Transforms;
 /// The reference's Resize_For_Mask: the (cropped) label map resized with PIL NEAREST to <see cref="Size"/>² — 128 for
 /// AffinityNet training, a quarter of the 512 crop, the resolution of its affinity labels. The image is left alone.
 /// </summary>
-public sealed class ResizeMask : INormalizedTransform
+public sealed class ResizeMask(int size) : INormalizedTransform
 {
-    public ResizeMask(int size)
-    {
-        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "mask size must be positive");
-        Size = size;
-    }
-
-    public int Size { get; }
+    public int Size { get; } = size > 0 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "mask size must be positive");
 
     public TransformedSample Apply(TransformedSample sample, RandomSource random)
     {
