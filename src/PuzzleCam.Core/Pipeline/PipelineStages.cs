@@ -1,6 +1,9 @@
 namespace PuzzleCam.Pipeline;
 
-/// <summary>The stages <c>puzzlecam reproduce</c> chains, in pipeline order; each can be switched off by name.</summary>
+/// <summary>
+/// The switches of the driver's steps (<see cref="Reproduction.Steps"/>), in pipeline order; <c>puzzlecam reproduce
+/// --stages</c> names each by its steps' <see cref="PipelineStep.Name"/>.
+/// </summary>
 [Flags]
 public enum PipelineStages
 {
@@ -12,7 +15,10 @@ public enum PipelineStages
     /// <summary>Stage 1: the baseline classifier and the Puzzle-CAM classifier.</summary>
     Classification = 2,
 
-    /// <summary>Stage 2: multi-scale CAMs of the evaluation split from both classifiers.</summary>
+    /// <summary>
+    /// Stage 2: multi-scale CAMs from both classifiers, the baseline's of the evaluation split, the Puzzle-CAM
+    /// classifier's of the split refined into pseudo labels (which holds the evaluation split).
+    /// </summary>
     Cams = 4,
 
     /// <summary>The CAM mIoU of both, with the threshold sweep, side by side.</summary>
