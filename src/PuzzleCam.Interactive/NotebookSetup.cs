@@ -133,30 +133,30 @@ public sealed record NotebookSetup
     /// <summary>Stage 5 as the main job runs it: the reference's β 10 and exp_times 8 on a 128-px edge canvas.</summary>
     public RandomWalkStageOptions RandomWalk => Plan.RandomWalk;
 
-    /// <summary>Stage 6 with the README's one CRF iteration, cut at <paramref name="threshold"/> (the main job: the walk's best threshold on train).</summary>
-    public PseudoLabelStageOptions PseudoLabels(double threshold) =>
-        Plan.PseudoLabels with { Labels = Plan.PseudoLabels.Labels with { Threshold = threshold } };
+    /// <summary>
+    /// Stage 6 with the README's threshold 0.35 and one CRF iteration; the main job cuts at the walk's best threshold on
+    /// train instead: <c>Plan.AtWalkThreshold(walkScore).PseudoLabels</c>.
+    /// </summary>
+    public PseudoLabelStageOptions PseudoLabels => Plan.PseudoLabels;
 
     /// <summary>
-    /// Stage 7 on the pseudo labels of <paramref name="pseudoLabels"/>: the main job's DeepLabv3+, its backbone started
-    /// from the Puzzle-CAM classifier's, the model kept by its mIoU on val.
+    /// Stage 7 on the pseudo labels: the main job's DeepLabv3+, its backbone started from the Puzzle-CAM classifier's,
+    /// the model kept by its mIoU on val.
     /// </summary>
-    public SegmentationTrainingOptions Segmentation(PseudoLabelStageOptions pseudoLabels) => Plan.Segmentation with { LabelName = pseudoLabels.OutputName };
+    public SegmentationTrainingOptions Segmentation => Plan.Segmentation;
 
-    /// <summary>Stage 8 of <paramref name="training"/>'s model on <paramref name="domain"/> with the job's scales and <paramref name="crfIterations"/> (0: no CRF).</summary>
-    public SegmentationInferenceOptions SegmentationInference(SegmentationTrainingOptions training, string domain, int crfIterations) => Plan.Segment with
-    {
-        Backbone = training.Backbone, Mode = training.Mode, UseGroupNorm = training.UseGroupNorm, Tag = training.Tag, Domain = domain, Iteration = crfIterations,
-    };
+    /// <summary>Stage 8 of <see cref="Segmentation"/>'s model on val at the job's scale, without the CRF.</summary>
+    public SegmentationInferenceOptions Segment => Plan.Segment;
+
+    /// <summary>The same with the job's 10 CRF iterations.</summary>
+    public SegmentationInferenceOptions SegmentWithCrf => Plan.SegmentWithCrf;
 
     /// <summary>
     /// Scores a prediction folder against the masks of <paramref name="domain"/> (default: the evaluation split) and writes the
     /// report beside the predictions, as <c>puzzlecam reproduce</c> does.
     /// </summary>
-    public EvaluationReport Evaluate(string predictionDir, EvaluationMode mode, string? domain = null) => new EvaluationRunner(new EvaluationOptions
-    {
-        PredictDir = predictionDir, GtDir = EvaluationOptions.GtDirFromDataDir(DataDir), Ids = Open(domain ?? EvalDomain).Ids, Mode = mode,
-    }).RunAndWrite(ExperimentLayout.Report(predictionDir));
+    public EvaluationReport Evaluate(string predictionDir, EvaluationMode mode, string? domain = null) =>
+        Reproduction.Score(DataDir, domain ?? EvalDomain, predictionDir, mode);
 
     public override string ToString() =>
         $"dataset {DataDir} ({(Small ? "small settings" : "full settings")}), experiments in {ExperimentsDir}";

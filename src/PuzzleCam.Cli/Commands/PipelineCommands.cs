@@ -148,7 +148,7 @@ internal static class PipelineCommands
     public static Command Reproduce()
     {
         var job = new JobFlags("both classifiers");
-        var stages = Flags.Create("stages", "comma-separated stages to run: data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation; 'all' (the default) is every stage, 1-8; 'pseudo_label_pipeline' is data to pseudo_labels (stages 1-6)", () => "all");
+        var stages = Flags.Create("stages", $"comma-separated stages to run: {StageNames}; 'all' (the default) is every stage, 1-8; 'pseudo_label_pipeline' is data to pseudo_labels (stages 1-6)", () => "all");
         var seed = Flags.Int("seed", "training seed (the classifiers' tags end in it, so seeds do not mix)", 0, 0);
         var deeplabFrom = Flags.OptionalChoice("deeplab_backbone",
             "what DeepLabv3+'s backbone starts from: puzzle = the trained Puzzle-CAM classifier's backbone (the synthetic preset's default: ImageNet features do not know the synthetic classes), " +
@@ -207,26 +207,19 @@ internal static class PipelineCommands
 
     private static string FormatScales(IEnumerable<double> scales) => string.Join(",", scales.Select(Cams.CamInferenceOptions.FormatScale));
 
+    /// <summary>The <c>--stages</c> names of the driver's steps, in pipeline order.</summary>
+    private static readonly string StageNames = string.Join(", ", Reproduction.Steps.Select(s => s.Name).Distinct());
+
     private static PipelineStages ParseStages(string text)
     {
         var stages = PipelineStages.None;
         foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             stages |= name switch
             {
-                "data" => PipelineStages.Data,
-                "classification" => PipelineStages.Classification,
-                "cams" => PipelineStages.Cams,
-                "evaluate_cams" => PipelineStages.EvaluateCams,
-                "affinity_labels" => PipelineStages.AffinityLabels,
-                "affinitynet" => PipelineStages.AffinityNet,
-                "rw" => PipelineStages.RandomWalk,
-                "pseudo_labels" => PipelineStages.PseudoLabels,
-                "val_cams" => PipelineStages.ValCams,
-                "segmentation" => PipelineStages.Segmentation,
-                "inference_segmentation" => PipelineStages.SegmentationInference,
                 "pseudo_label_pipeline" => PipelineStages.PseudoLabelPipeline,
                 "default" or "all" => PipelineStages.All,
-                _ => throw new BadInputException($"--stages: unknown stage '{name}' (data, classification, cams, evaluate_cams, affinity_labels, affinitynet, rw, pseudo_labels, val_cams, segmentation, inference_segmentation, pseudo_label_pipeline, all)"),
+                _ => Reproduction.Steps.FirstOrDefault(s => s.Name == name)?.Stage
+                    ?? throw new BadInputException($"--stages: unknown stage '{name}' ({StageNames}, pseudo_label_pipeline, all)"),
             };
         return stages;
     }

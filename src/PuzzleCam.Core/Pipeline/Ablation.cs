@@ -4,14 +4,14 @@ using PuzzleCam.Experiments;
 namespace PuzzleCam.Pipeline;
 
 /// <summary>
-/// The loss ablation as one driver: for each seed and each setting of <see cref="AblationOptions.Settings"/>, stage 1,
-/// stage 2 and the CAM score exactly as <see cref="Reproduction"/> runs them for its own classifiers, resuming from what
-/// earlier runs left on disk (the main job's baseline and Puzzle-CAM classifiers are two of the settings).
+/// The loss ablation as one driver: for each seed and each setting of <see cref="AblationOptions.Settings"/>, the steps
+/// <see cref="Reproduction"/> runs for its own classifiers (<see cref="Reproduction.ClassifierSteps"/>: stage 1, stage 2
+/// and the CAM score), resuming from what earlier runs left on disk (the main job's baseline and Puzzle-CAM classifiers
+/// are two of the settings).
 /// </summary>
 public static class Ablation
 {
-    private const PipelineStages ClassifierStages = PipelineStages.Classification | PipelineStages.Cams | PipelineStages.EvaluateCams;
-
+    /// <summary>Runs every setting for every seed, then prints and writes the table of their CAM scores.</summary>
     public static AblationResult Run(AblationOptions options, IPipelineReporter reporter, CancellationToken cancel = default)
     {
         options.Validate();
@@ -24,12 +24,17 @@ public static class Ablation
         var runs = new List<ClassifierRun>();
         foreach (var seed in options.Seeds)
         {
-            var job = options.JobFor(seed) with { Stages = ClassifierStages };
+            var run = new PipelineRun(options.JobFor(seed), reporter, cancel);
             foreach (var setting in settings)
             {
-                var run = Reproduction.RunClassifier(job, setting.Classifier(job), setting.Name, job.EvalDomain, reporter, cancel)!;
-                runs.Add(run);
-                rows.Add(new AblationRow(setting.Name, seed, Math.Round(run.CamScore!.Miou, 2)));
+                var classifier = setting.Classifier(run.Options);
+                var cams = PipelinePlan.CamsOf(run.Options, classifier, run.Options.EvalDomain);
+                // A row is all three steps, whichever stages the main job names.
+                foreach (var step in Reproduction.ClassifierSteps(setting.Name, _ => classifier, _ => cams))
+                    step.Run(run);
+                var made = run.Classifier(setting.Name)!;
+                runs.Add(made);
+                rows.Add(new AblationRow(setting.Name, seed, Math.Round(made.CamScore!.Miou, 2)));
             }
         }
 

@@ -2,6 +2,7 @@ using PuzzleCam.Affinity;
 using PuzzleCam.Cams;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Voc;
+using PuzzleCam.Evaluation;
 using PuzzleCam.RandomWalk;
 using PuzzleCam.Segmentation;
 
@@ -22,7 +23,7 @@ namespace PuzzleCam.Pipeline;
 /// <param name="RandomWalk">Stage 5: <paramref name="Cams"/> walked over <paramref name="AffinityNet"/>'s edges.</param>
 /// <param name="PseudoLabels">
 /// Stage 6 on <paramref name="RandomWalk"/>, at the job's threshold; a job that cuts at the walk's best threshold
-/// (<see cref="ReproduceOptions.PseudoLabelsAtWalkThreshold"/>) sets it once the walk is scored.
+/// (<see cref="ReproduceOptions.PseudoLabelsAtWalkThreshold"/>) takes <see cref="AtWalkThreshold"/> once the walk is scored.
 /// </param>
 /// <param name="Segmentation">Stage 7 on <paramref name="PseudoLabels"/>.</param>
 /// <param name="Segment">Stage 8 of <paramref name="Segmentation"/>'s model on the validation split, without the CRF.</param>
@@ -97,6 +98,14 @@ public sealed record PipelinePlan(
         return new PipelinePlan(baseline, puzzle, CamsOf(options, baseline, options.EvalDomain), cams, CamsOf(options, puzzle, options.ValDomain),
             labels, affinity, walk, pseudo, segmentation, segment, segment with { Iteration = options.SegmentationCrfIteration });
     }
+
+    /// <summary>
+    /// This plan with stage 6 cut at the best threshold of <paramref name="walk"/>, the random walk's score; the plan
+    /// itself where the score found none.
+    /// </summary>
+    public PipelinePlan AtWalkThreshold(EvaluationReport walk) => walk.Threshold is { } best
+        ? this with { PseudoLabels = PseudoLabels with { Labels = PseudoLabels.Labels with { Threshold = best } } }
+        : this;
 
     /// <summary>Stage 2 of <paramref name="classifier"/> on <paramref name="domain"/> at the job's scales.</summary>
     public static CamInferenceOptions CamsOf(ReproduceOptions options, ClassifierTrainingOptions classifier, string domain) => new()

@@ -1,125 +1,22 @@
 using PuzzleCam.Affinity;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
-using PuzzleCam.Models;
 using PuzzleCam.RandomWalk;
 using PuzzleCam.Segmentation;
 
 namespace PuzzleCam.Pipeline;
 
-/// <summary>The stages <c>puzzlecam reproduce</c> chains, in pipeline order; each can be switched off by name.</summary>
-[Flags]
-public enum PipelineStages
-{
-    None = 0,
-
-    /// <summary>Make the synthetic dataset when it is missing (synthetic preset), then read every file of the splits once.</summary>
-    Data = 1,
-
-    /// <summary>Stage 1: the baseline classifier and the Puzzle-CAM classifier.</summary>
-    Classification = 2,
-
-    /// <summary>Stage 2: multi-scale CAMs of the evaluation split from both classifiers.</summary>
-    Cams = 4,
-
-    /// <summary>The CAM mIoU of both, with the threshold sweep, side by side.</summary>
-    EvaluateCams = 8,
-
-    /// <summary>Stage 3: affinity labels of the Puzzle-CAM CAMs.</summary>
-    AffinityLabels = 16,
-
-    /// <summary>Stage 4: AffinityNet trained on them.</summary>
-    AffinityNet = 32,
-
-    /// <summary>Stage 5: the random walk of the Puzzle-CAM CAMs, and its mIoU over the random-walk threshold sweep.</summary>
-    RandomWalk = 64,
-
-    /// <summary>Stage 6: the pseudo labels, and their mIoU.</summary>
-    PseudoLabels = 128,
-
-    /// <summary>
-    /// Stage 2 on the validation split from the Puzzle-CAM classifier, and its mIoU: the CAM that the DeepLabv3+ rows,
-    /// scored on the same split, compare with.
-    /// </summary>
-    ValCams = 256,
-
-    /// <summary>Stage 7: DeepLabv3+ trained on the pseudo labels.</summary>
-    Segmentation = 512,
-
-    /// <summary>Stage 8 on the validation split, without and with the CRF, and the mIoU of both.</summary>
-    SegmentationInference = 1024,
-
-    /// <summary>Stages 1-6: the CAMs refined into pseudo labels, the part of the pipeline the paper's Table 3 scores.</summary>
-    PseudoLabelPipeline = Data | Classification | Cams | EvaluateCams | AffinityLabels | AffinityNet | RandomWalk | PseudoLabels,
-
-    /// <summary>Every stage, 1 to 8.</summary>
-    All = PseudoLabelPipeline | ValCams | Segmentation | SegmentationInference,
-
-    /// <summary>What <c>puzzlecam reproduce</c> runs unless told otherwise: the whole pipeline.</summary>
-    Default = All,
-}
-
 /// <summary>
 /// Options of the whole-pipeline driver. Defaults are the synthetic preset (<see cref="ForSynthetic"/>): a fresh
 /// machine, no download, a CPU. <see cref="ForVoc"/> is the reference README's settings on PASCAL VOC 2012.
 /// </summary>
-public sealed record ReproduceOptions
+public sealed partial record ReproduceOptions
 {
-    /// <summary>The synthetic preset: the project's own dataset and the small classifier settings below.</summary>
-    public static ReproduceOptions ForSynthetic() => new();
+    /// <summary>The stages to run: the steps of <see cref="Reproduction.Steps"/> whose switch is in this set.</summary>
+    public PipelineStages Stages { get; init; } = PipelineStages.Default;
 
-    /// <summary>
-    /// The <see cref="TagPrefix"/> of the main job of <paramref name="seed"/>: <c>{run}-seed{seed}</c>, e.g.
-    /// synthetic-resnet18-seed0, so that seeds do not mix and the loss ablation finds the classifiers of the main job.
-    /// </summary>
-    public static string SeedTagPrefix(string run, int seed) => FormattableString.Invariant($"{run}-seed{seed}");
-
-    /// <summary>
-    /// The reference README's settings on a VOC 2012 root: ResNeSt-101 classifiers with ImageNet weights from
-    /// <paramref name="pretrained"/>, 512-px crops of images resized to 320-640 px, batch 32, 15 epochs, lr 0.1, the
-    /// Puzzle-CAM losses with alpha 4 ramped over the first half, trained on train_aug; CAMs of train at scales
-    /// 0.5, 1, 1.5 and 2 with flips.
-    /// </summary>
-    public static ReproduceOptions ForVoc(string dataDir, string? pretrained) => new()
-    {
-        DataDir = dataDir,
-        Synthetic = null,
-        TagPrefix = "voc",
-        CamDomain = "train_aug",
-        PseudoLabelsAtWalkThreshold = false,
-        Classifier = VocClassifier with { DataDir = dataDir, Pretrained = pretrained },
-        AffinityNet = new AffinityNetTrainingOptions { Pretrained = pretrained },
-        Segmentation = new SegmentationTrainingOptions { Backbone = "resnest101", Pretrained = pretrained },
-        SegmentationBackboneFromClassifier = false,
-        Scales = Cams.CamInferenceOptions.DefaultScales,
-        SegmentationScales = Cams.CamInferenceOptions.DefaultScales,
-        Walk = new RandomWalkOptions(),
-    };
-
-    /// <summary>Stage 1 as the reference README runs it.</summary>
-    public static ClassifierTrainingOptions VocClassifier { get; } = new()
-    {
-        Architecture = "resnest101",
-        Mode = NormMode.Normal,
-        Domain = "train_aug",
-        BatchSize = 32,
-        MaxEpoch = 15,
-        LearningRate = 0.1,
-        ImageSize = 512,
-        MinImageSize = 320,
-        MaxImageSize = 640,
-        NumWorkers = 4,
-        Losses = new PuzzleLossOptions { Alpha = 4, AlphaSchedule = 0.5 },
-    };
-
-    /// <summary>Throws <see cref="BadInputException"/> naming the flag when the options cannot run; the classifier's own options are checked by stage 1.</summary>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
-        if (Synthetic is null && Classifier.Pretrained is null && !Models.Backbones.Find(Classifier.Architecture).BringsOwnWeights)
-            throw new BadInputException($"--pretrained is required with --preset voc: the {Classifier.Architecture} classifiers start from ImageNet weights (the torchvision or ResNeSt .pth file), which cannot be downloaded at run time");
-        if (Scales.Count == 0) throw new BadInputException("--scales is empty");
-    }
+    /// <summary>Tag prefix of every network the driver trains (<c>{prefix}-baseline</c>, <c>-puzzle</c>, <c>-affinitynet</c>, <c>-deeplab</c> or <c>-deeplab-from-puzzle</c>).</summary>
+    public string TagPrefix { get; init; } = "synthetic";
 
     /// <summary>The dataset root. With <see cref="Synthetic"/> set it is generated there when missing.</summary>
     public string DataDir { get; init; } = SyntheticVocDataset.DefaultRoot;
@@ -127,11 +24,14 @@ public sealed record ReproduceOptions
     /// <summary>The synthetic dataset to generate, or null to use an existing VOC root as it is.</summary>
     public SyntheticOptions? Synthetic { get; init; } = new();
 
-    /// <summary>The stages to run.</summary>
-    public PipelineStages Stages { get; init; } = PipelineStages.Default;
-
     /// <summary>Skip unreadable images with a report instead of stopping at the first.</summary>
     public bool SkipBad { get; init; }
+
+    /// <summary>
+    /// Split whose CAMs are inferred and refined into pseudo masks, and on whose pseudo masks DeepLabv3+ trains:
+    /// train_aug, as in the reference's README.
+    /// </summary>
+    public string CamDomain { get; init; } = "train_aug";
 
     /// <summary>
     /// Stage 1 for both classifiers (the baseline takes these without the puzzle terms). The synthetic preset trains
@@ -146,18 +46,6 @@ public sealed record ReproduceOptions
     /// seed 0 they scored 38.03 on train against 37.24 with 1, 1.5 and 2, in half the time.
     /// </summary>
     public IReadOnlyList<double> Scales { get; init; } = SyntheticScales;
-
-    /// <summary>The synthetic preset's CAM scales.</summary>
-    public static IReadOnlyList<double> SyntheticScales { get; } = [1.0, 1.5];
-
-    /// <summary>
-    /// Split whose CAMs are inferred and refined into pseudo masks, and on whose pseudo masks DeepLabv3+ trains:
-    /// train_aug, as in the reference's README.
-    /// </summary>
-    public string CamDomain { get; init; } = "train_aug";
-
-    /// <summary>Split with masks on which CAMs, random walks and pseudo labels are scored (the reference: train).</summary>
-    public string EvalDomain { get; init; } = "train";
 
     /// <summary>Stage 3's thresholds (the README's 0.40 and 0.10).</summary>
     public AffinityLabelOptions AffinityThresholds { get; init; } = AffinityLabelOptions.Readme;
@@ -175,9 +63,6 @@ public sealed record ReproduceOptions
     /// </summary>
     public RandomWalkOptions Walk { get; init; } = SyntheticWalk;
 
-    /// <summary>The synthetic preset's random walk: the reference's, on a 128-px edge canvas.</summary>
-    public static RandomWalkOptions SyntheticWalk { get; } = new() { EdgeCanvas = 128 };
-
     /// <summary>Stage 6: the README's threshold 0.35 and one CRF iteration.</summary>
     public PseudoLabelOptions PseudoLabels { get; init; } = PseudoLabelOptions.Readme;
 
@@ -187,19 +72,6 @@ public sealed record ReproduceOptions
     /// chosen the same way on VOC (the sweep's best), so the VOC preset keeps it; the synthetic data's best differs.
     /// </summary>
     public bool PseudoLabelsAtWalkThreshold { get; init; } = true;
-
-    public static AffinityNetTrainingOptions SyntheticAffinityNet { get; } = new()
-    {
-        BatchSize = 8,
-        MaxEpoch = 2,
-        ImageSize = 128,
-        MinImageSize = 96,
-        MaxImageSize = 160,
-        NumWorkers = 2,
-    };
-
-    /// <summary>Split with masks on which the Puzzle-CAM CAMs and DeepLabv3+ are compared (the reference scores DeepLabv3+ on val).</summary>
-    public string ValDomain { get; init; } = "val";
 
     /// <summary>
     /// Stage 7 (its tag, labels, data and seed are set by the driver; it trains on <see cref="CamDomain"/>'s pseudo
@@ -216,60 +88,37 @@ public sealed record ReproduceOptions
     /// </summary>
     public bool SegmentationBackboneFromClassifier { get; init; } = true;
 
-    /// <summary>The DeepLabv3+ tag under <paramref name="tagPrefix"/>: it says where the backbone started.</summary>
-    public static string SegmentationTag(string tagPrefix, bool backboneFromClassifier) =>
-        tagPrefix + (backboneFromClassifier ? "-deeplab-from-puzzle" : "-deeplab");
-
     /// <summary>Stage 8's scales, each with its flip (the reference's README: 0.5, 1, 1.5, 2).</summary>
     public IReadOnlyList<double> SegmentationScales { get; init; } = SyntheticSegmentationScales;
 
     /// <summary>Stage 8's CRF iterations for the row with the CRF (the reference's README: 10).</summary>
     public int SegmentationCrfIteration { get; init; } = 10;
 
-    /// <summary>
-    /// The synthetic preset's stage 7: DeepLabv3+ on the offline ResNet-18 (fix mode, GroupNorm heads as the README),
-    /// 128-px crops of images resized to 96-160 px, batch 8, 5 epochs of the pseudo-labelled train_aug split, with the
-    /// reference's lr 0.007 and its optimiser (the momentum 0.9 it meant collapsed to all-background within two epochs
-    /// on seed 0); the epoch with the best mIoU on val is kept.
-    /// </summary>
-    public static SegmentationTrainingOptions SyntheticSegmentation { get; } = new()
-    {
-        Backbone = "resnet18",
-        BatchSize = 8,
-        MaxEpoch = 5,
-        ImageSize = 128,
-        MinImageSize = 96,
-        MaxImageSize = 160,
-        NumWorkers = 2,
-    };
-
-    /// <summary>The synthetic preset's stage-8 scale: 1 with its flip, the scale DeepLabv3+ was trained at (0.75-1.25).</summary>
-    public static IReadOnlyList<double> SyntheticSegmentationScales { get; } = [1.0];
-
     /// <summary>How many validation images (the first of the list) the results figure shows.</summary>
     public int ResultsFigureImages { get; init; } = 6;
 
-    /// <summary>Tag prefix of every network the driver trains (<c>{prefix}-baseline</c>, <c>-puzzle</c>, <c>-affinitynet</c>, <c>-deeplab</c> or <c>-deeplab-from-puzzle</c>).</summary>
-    public string TagPrefix { get; init; } = "synthetic";
+    /// <summary>Split with masks on which CAMs, random walks and pseudo labels are scored (the reference: train).</summary>
+    public string EvalDomain { get; init; } = "train";
+
+    /// <summary>Split with masks on which the Puzzle-CAM CAMs and DeepLabv3+ are compared (the reference scores DeepLabv3+ on val).</summary>
+    public string ValDomain { get; init; } = "val";
+
+    /// <summary>Throws <see cref="BadInputException"/> naming the flag when the options cannot run; the classifier's own options are checked by stage 1.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
+        if (Synthetic is null && Classifier.Pretrained is null && !Models.Backbones.Find(Classifier.Architecture).BringsOwnWeights)
+            throw new BadInputException($"--pretrained is required with --preset voc: the {Classifier.Architecture} classifiers start from ImageNet weights (the torchvision or ResNeSt .pth file), which cannot be downloaded at run time");
+        if (Scales.Count == 0) throw new BadInputException("--scales is empty");
+    }
 
     /// <summary>
-    /// Stage 1 on the synthetic world: ImageNet ResNet-18, 128-px crops of images resized to 96-160 px, batch 16,
-    /// 4 epochs, lr 0.01, alpha 4, and the Puzzle-CAM losses on the normalised CAMs (the reference's <c>--level cam</c>).
-    /// At the reference's default level, the raw maps, the puzzle classification loss alone gives this world's best
-    /// CAMs and the reconstruction loss only lowers them; on the normalised maps the four loss settings keep the
-    /// paper's order (<c>puzzlecam ablation --level feature</c> measures both).
+    /// The <see cref="TagPrefix"/> of the main job of <paramref name="seed"/>: <c>{run}-seed{seed}</c>, e.g.
+    /// synthetic-resnet18-seed0, so that seeds do not mix and the loss ablation finds the classifiers of the main job.
     /// </summary>
-    public static ClassifierTrainingOptions SyntheticClassifier { get; } = new()
-    {
-        Architecture = "resnet18",
-        Mode = NormMode.Normal,
-        BatchSize = 16,
-        MaxEpoch = 4,
-        LearningRate = 0.01,
-        ImageSize = 128,
-        MinImageSize = 96,
-        MaxImageSize = 160,
-        NumWorkers = 2,
-        Losses = new PuzzleLossOptions { Alpha = 4, Level = LossLevel.Cam },
-    };
+    public static string SeedTagPrefix(string run, int seed) => FormattableString.Invariant($"{run}-seed{seed}");
+
+    /// <summary>The DeepLabv3+ tag under <paramref name="tagPrefix"/>: it says where the backbone started.</summary>
+    public static string SegmentationTag(string tagPrefix, bool backboneFromClassifier) =>
+        tagPrefix + (backboneFromClassifier ? "-deeplab-from-puzzle" : "-deeplab");
 }

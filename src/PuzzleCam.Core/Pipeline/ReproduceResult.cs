@@ -19,15 +19,15 @@ namespace PuzzleCam.Pipeline;
 public sealed record ClassifierRun(string Name, ClassifierTrainingResult? Training, CamInferenceResult? Cams, EvaluationReport? CamScore);
 
 /// <summary>Stages 3-6 on the Puzzle-CAM CAMs: what each wrote, and the scores of the random walk and the pseudo labels.</summary>
-public sealed record RefinementRun(PerImageResult? AffinityLabels, AffinityNetTrainingResult? AffinityNet, PerImageResult? RandomWalk,
-    EvaluationReport? RandomWalkScore, PerImageResult? PseudoLabels, EvaluationReport? PseudoLabelScore);
+public sealed record RefinementRun(PerImageResult? AffinityLabels = null, AffinityNetTrainingResult? AffinityNet = null, PerImageResult? RandomWalk = null,
+    EvaluationReport? RandomWalkScore = null, PerImageResult? PseudoLabels = null, EvaluationReport? PseudoLabelScore = null);
 
 /// <summary>
 /// The validation-split comparison: the Puzzle-CAM CAMs, DeepLabv3+ trained on the pseudo labels, and its predictions
 /// without and with the CRF, each with its score.
 /// </summary>
-public sealed record SegmentationRun(EvaluationReport? CamScore, SegmentationTrainingResult? Training, SegmentationInferenceResult? Predictions,
-    EvaluationReport? PredictionScore, SegmentationInferenceResult? CrfPredictions, EvaluationReport? CrfPredictionScore, string? ResultsFigure = null);
+public sealed record SegmentationRun(EvaluationReport? CamScore = null, SegmentationTrainingResult? Training = null, SegmentationInferenceResult? Predictions = null,
+    EvaluationReport? PredictionScore = null, SegmentationInferenceResult? CrfPredictions = null, EvaluationReport? CrfPredictionScore = null, string? ResultsFigure = null);
 
 /// <summary>One row of the pipeline's table: a stage's output scored on a split.</summary>
 public sealed record PipelineRow(string Stage, string Split, double Miou);
