@@ -135,7 +135,7 @@ public sealed record NotebookSetup
 
     /// <summary>Stage 6 with the README's one CRF iteration, cut at <paramref name="threshold"/> (the main job: the walk's best threshold on train).</summary>
     public PseudoLabelStageOptions PseudoLabels(double threshold) =>
-        Plan.PseudoLabels with { Labels = Plan.PseudoLabels.Labels with { Threshold = threshold } };
+        Plan.PseudoLabels with { Rule = Plan.PseudoLabels.Rule with { Threshold = threshold } };
 
     /// <summary>
     /// Stage 7 on the pseudo labels of <paramref name="pseudoLabels"/>: the main job's DeepLabv3+, its backbone started
@@ -146,7 +146,7 @@ public sealed record NotebookSetup
     /// <summary>Stage 8 of <paramref name="training"/>'s model on <paramref name="domain"/> with the job's scales and <paramref name="crfIterations"/> (0: no CRF).</summary>
     public SegmentationInferenceOptions SegmentationInference(SegmentationTrainingOptions training, string domain, int crfIterations) => Plan.Segment with
     {
-        Backbone = training.Backbone, Mode = training.Mode, UseGroupNorm = training.UseGroupNorm, Tag = training.Tag, Domain = domain, Iteration = crfIterations,
+        Backbone = training.Backbone, Mode = training.Mode, UseGroupNorm = training.UseGroupNorm, Tag = training.Tag, Domain = domain, CrfIterations = crfIterations,
     };
 
     /// <summary>

@@ -29,7 +29,7 @@ internal static class AffinityCommands
         {
             var options = new AffinityLabelStageOptions
             {
-                ExperimentName = r.GetValue(experiment)!,
+                CamName = r.GetValue(experiment)!,
                 Domain = r.GetValue(domain)!,
                 Thresholds = new AffinityLabelOptions { FgThreshold = r.GetValue(fg), BgThreshold = r.GetValue(bg) },
                 DataDir = r.GetValue(dataDir)!,
@@ -175,8 +175,8 @@ internal static class AffinityCommands
         var d = new PseudoLabelStageOptions();
         var experiment = Flags.Create<string>("experiment_name", "the random-walk folder under experiments/predictions/ (inference-rw's output)", required: true);
         var domain = StageFlags.Domain(d.Domain, "split to label (the reference's README uses train_aug)");
-        var threshold = Flags.Double("threshold", "background score: pixels whose walk stays below it are background (README: 0.35)", d.Labels.Threshold, 0, 1);
-        var crfIteration = Flags.Int("crf_iteration", "mean-field iterations of the label CRF, 0 for none (README: 1)", d.Labels.CrfIteration, 0, 1000);
+        var threshold = Flags.Double("threshold", "background score: pixels whose walk stays below it are background (README: 0.35)", d.Rule.Threshold, 0, 1);
+        var crfIteration = Flags.Int("crf_iteration", "mean-field iterations of the label CRF, 0 for none (README: 1)", d.Rule.CrfIterations, 0, 1000);
         var dataDir = StageFlags.DataDir();
         var workers = Flags.Int("num_workers", "images labelled at once, one CRF each", d.Workers, 1, 256);
         var seed = StageFlags.UnusedSeed("nothing here is random");
@@ -190,9 +190,9 @@ internal static class AffinityCommands
         {
             var options = new PseudoLabelStageOptions
             {
-                ExperimentName = r.GetValue(experiment)!,
+                RandomWalkName = r.GetValue(experiment)!,
                 Domain = r.GetValue(domain)!,
-                Labels = new PseudoLabelOptions { Threshold = r.GetValue(threshold), CrfIteration = r.GetValue(crfIteration) },
+                Rule = new PseudoLabelOptions { Threshold = r.GetValue(threshold), CrfIterations = r.GetValue(crfIteration) },
                 DataDir = r.GetValue(dataDir)!,
                 Workers = r.GetValue(workers),
                 ExperimentsDir = r.GetValue(experimentsDir)!,

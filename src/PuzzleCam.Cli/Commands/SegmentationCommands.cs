@@ -130,7 +130,7 @@ internal static class SegmentationCommands
         var scales = StageFlags.Scales();
         scales.Aliases.Add("--scale");
         var maxSide = StageFlags.MaxSide("the label map (nearest)");
-        var iteration = Flags.Int("iteration", "dense CRF iterations on the softmax (0: none; the reference's README uses 10)", d.Iteration, 0, 1000);
+        var iteration = Flags.Int("iteration", "dense CRF iterations on the softmax (0: none; the reference's README uses 10)", d.CrfIterations, 0, 1000);
         var gpus = StageFlags.Gpus();
         var checkpoint = Flags.Create<string?>("checkpoint", "the network's weights (default: experiments/models/TAG.pth)");
         var experimentsDir = StageFlags.ExperimentsDir();
@@ -151,7 +151,7 @@ internal static class SegmentationCommands
                 Domain = r.GetValue(domain)!,
                 Scales = CamInferenceOptions.ParseScales(r.GetValue(scales)!),
                 MaxSide = r.GetValue(maxSide),
-                Iteration = r.GetValue(iteration),
+                CrfIterations = r.GetValue(iteration),
                 ExperimentsDir = r.GetValue(experimentsDir)!,
                 Gpus = r.GetValue(gpus),
                 Checkpoint = r.GetValue(checkpoint),

@@ -38,31 +38,10 @@ public static class CamInferenceRunner
     public static CamInferenceResult Run(CamInferenceOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        TorchRuntime.EnsureLoaded();
-        var checkpoint = options.CheckpointPath;
-        if (!File.Exists(checkpoint))
-            throw new FileNotFoundException($"{checkpoint}: classifier checkpoint not found (train it with --tag {options.Tag}, or give --checkpoint)", checkpoint);
-        var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
-        var device = Devices.Parse(options.Gpus)[0];
-        var outputs = new PerImageOutputs
-        {
-            Stage = StageName,
-            Folder = options.PredictionDir,
-            Extension = CamFile.Extension,
-            Ids = dataset.Ids,
-            Settings = ShapingSettings(options, dataset),
-            MaxSide = options.MaxSide,
-            InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
-            RunInfo = new Dictionary<string, string>
-            {
-                ["domain"] = options.Domain,
-                ["device"] = device.ToString(),
-                ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            },
-        };
-        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, checkpoint, device, dataset), progress, cancel);
-        return new CamInferenceResult(options.ExperimentName, done.Folder, device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
+        var run = ModelStageRun.Open(options, $"classifier checkpoint not found (train it with --tag {options.Tag}, or give --checkpoint)");
+        var outputs = run.Outputs(StageName, options.PredictionDir, CamFile.Extension, ShapingSettings(options));
+        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel);
+        return new CamInferenceResult(options.ExperimentName, done.Folder, run.Device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
     }
 
     /// <summary>The file of one id in a prediction folder.</summary>
@@ -72,12 +51,11 @@ public static class CamInferenceRunner
     /// What every CAM of the folder depends on besides the checkpoint's contents. The split is not among them: an id's
     /// CAM is the same whichever list named it, and train and train_aug share a folder name.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options, VocDataset dataset) => new Dictionary<string, string>
+    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options) => new Dictionary<string, string>
     {
         ["architecture"] = options.Architecture,
         ["mode"] = Normalization.ModeName(options.Mode),
         ["scales"] = options.ScalesText,
-        ["data_dir"] = options.Layout.Portable(dataset.Root),
     };
 
     /// <param name="Tags">The image's class tags.</param>
@@ -87,45 +65,25 @@ public static class CamInferenceRunner
     private sealed record Prefetched(float[] Tags, CamInputs Inputs, int Width, int Height);
 
     /// <summary>The classifier on its device and the dataset it reads; one image at a time.</summary>
-    private sealed class Work : IImageWork<Prefetched>, IDisposable
+    private sealed class Work : ModelImageWork<Classifier, Prefetched>
     {
-        private readonly Classifier _model;
         private readonly MultiScaleCam _cams;
-        private readonly VocDataset _dataset;
-        private readonly int? _maxSide;
 
-        public Work(CamInferenceOptions options, string checkpoint, Device device, VocDataset dataset)
+        public Work(CamInferenceOptions options, ModelStageRun run) : base(Classifier.Create(options.Architecture, options.Mode), run) =>
+            _cams = new MultiScaleCam(Model, run.Device, options.Scales);
+
+        public override Prefetched Read(string id)
         {
-            _model = Classifier.Create(options.Architecture, options.Mode);
-            try
-            {
-                _model.LoadCheckpoint(checkpoint);
-                _model.to(device);
-            }
-            catch
-            {
-                _model.Dispose();
-                throw;
-            }
-            _cams = new MultiScaleCam(_model, device, options.Scales);
-            _dataset = dataset;
-            _maxSide = options.MaxSide;
+            var (image, width, height) = ReadImage(id, _cams.Scales.Max());
+            return new(Dataset.ReadTags(id), _cams.Prepare(image), width, height);
         }
 
-        public Prefetched Read(string id)
-        {
-            var (image, width, height) = LargeImages.Read(_dataset, id, _cams.Scales.Max(), _maxSide);
-            return new(_dataset.ReadTags(id), _cams.Prepare(image), width, height);
-        }
-
-        public void Process(string id, Prefetched input, string outputPath)
+        public override void Process(string id, Prefetched input, string outputPath)
         {
             var cams = _cams.Compute(input.Inputs, input.Tags);
             if (input.Inputs.Width != input.Width || input.Inputs.Height != input.Height)
                 cams = MultiScaleCam.AtImageSize(cams, input.Width, input.Height);
             cams.Write(outputPath);
         }
-
-        public void Dispose() => _model.Dispose();
     }
 }

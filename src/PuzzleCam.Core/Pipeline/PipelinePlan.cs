@@ -54,7 +54,7 @@ public sealed record PipelinePlan(
         var cams = CamsOf(options, puzzle, options.CamDomain);
         var labels = new AffinityLabelStageOptions
         {
-            ExperimentName = cams.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
+            CamName = cams.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
             Thresholds = options.AffinityThresholds,
         };
         var affinity = options.AffinityNet with
@@ -70,8 +70,8 @@ public sealed record PipelinePlan(
         };
         var pseudo = new PseudoLabelStageOptions
         {
-            ExperimentName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
-            Labels = options.PseudoLabels,
+            RandomWalkName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
+            Rule = options.PseudoLabels,
         };
         var segmentation = options.Segmentation with
         {
@@ -92,10 +92,10 @@ public sealed record PipelinePlan(
         {
             DataDir = options.DataDir, Backbone = segmentation.Backbone, Mode = segmentation.Mode, UseGroupNorm = segmentation.UseGroupNorm,
             Tag = segmentation.Tag, Domain = options.ValDomain, Scales = options.SegmentationScales, ExperimentsDir = segmentation.ExperimentsDir,
-            Gpus = segmentation.Gpus, Iteration = 0,
+            Gpus = segmentation.Gpus, CrfIterations = 0,
         };
         return new PipelinePlan(baseline, puzzle, CamsOf(options, baseline, options.EvalDomain), cams, CamsOf(options, puzzle, options.ValDomain),
-            labels, affinity, walk, pseudo, segmentation, segment, segment with { Iteration = options.SegmentationCrfIteration });
+            labels, affinity, walk, pseudo, segmentation, segment, segment with { CrfIterations = options.SegmentationCrfIterations });
     }
 
     /// <summary>Stage 2 of <paramref name="classifier"/> on <paramref name="domain"/> at the job's scales.</summary>

@@ -224,7 +224,7 @@ public sealed record ReproduceOptions
     public IReadOnlyList<double> SegmentationScales { get; init; } = SyntheticSegmentationScales;
 
     /// <summary>Stage 8's CRF iterations for the row with the CRF (the reference's README: 10).</summary>
-    public int SegmentationCrfIteration { get; init; } = 10;
+    public int SegmentationCrfIterations { get; init; } = 10;
 
     /// <summary>
     /// The synthetic preset's stage 7: DeepLabv3+ on the offline ResNet-18 (fix mode, GroupNorm heads as the README),

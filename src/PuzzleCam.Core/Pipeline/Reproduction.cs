@@ -136,9 +136,9 @@ public static class Reproduction
             if (options.PseudoLabelsAtWalkThreshold)
             {
                 walkScore ??= Evaluate(options, options.EvalDomain, walk.OutputDir, EvaluationMode.RandomWalk, reporter, cancel);
-                if (walkScore.Threshold is { } best) pseudo = pseudo with { Labels = pseudo.Labels with { Threshold = best } };
+                if (walkScore.Threshold is { } best) pseudo = pseudo with { Rule = pseudo.Rule with { Threshold = best } };
             }
-            reporter.Stage(FormattableString.Invariant($"stage 6: pseudo labels ({pseudo.OutputName}, threshold {pseudo.Labels.Threshold:F2}, {pseudo.Labels.CrfIteration} CRF iterations)"));
+            reporter.Stage(FormattableString.Invariant($"stage 6: pseudo labels ({pseudo.OutputName}, threshold {pseudo.Rule.Threshold:F2}, {pseudo.Rule.CrfIterations} CRF iterations)"));
             pseudoLabelled = PseudoLabelRunner.Run(pseudo, reporter.Progress("make-pseudo-labels"), cancel);
             reporter.Info(pseudoLabelled.ToString());
             pseudoScore = Evaluate(options, options.EvalDomain, pseudo.OutputDir, EvaluationMode.Png, reporter, cancel);
@@ -177,7 +177,7 @@ public static class Reproduction
             (withCrf, crfScore) = Infer(plan.SegmentWithCrf);
             figure = new ExperimentLayout(seg.ExperimentsDir).ResultsFigure;
             var ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.ValDomain)).Ids.Take(options.ResultsFigureImages).ToArray();
-            ResultsFigure.Write(figure, options.DataDir, ids, withCrf.PredictionDir, $"DeepLabv3+ + CRF (t={options.SegmentationCrfIteration})");
+            ResultsFigure.Write(figure, options.DataDir, ids, withCrf.PredictionDir, $"DeepLabv3+ + CRF (t={options.SegmentationCrfIterations})");
             reporter.Info($"results figure ({ids.Length} {options.ValDomain} images, ground truth, DeepLabv3+ with the CRF): {figure}");
         }
         return new SegmentationRun(camScore, trained, plain, plainScore, withCrf, crfScore, figure);
