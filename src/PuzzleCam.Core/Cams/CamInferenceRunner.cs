@@ -1,26 +1,14 @@
-using System.Globalization;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Experiments;
-using PuzzleCam.IO;
 using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Cams;
 
-/// <summary>What a CAM inference run did.</summary>
-/// <param name="ExperimentName">The reference's name of the run (the folder's name).</param>
-/// <param name="PredictionDir">The folder of the CAM files.</param>
-/// <param name="Device">Where the classifier ran.</param>
-/// <param name="Images">Ids in the split.</param>
-/// <param name="Written">CAM files computed by this run.</param>
-/// <param name="Skipped">Ids whose file was already there (a resumed run).</param>
-/// <param name="Elapsed">Wall time of the run, loading included.</param>
-public sealed record CamInferenceResult(string ExperimentName, string PredictionDir, string Device, int Images, int Written, int Skipped, TimeSpan Elapsed)
+/// <summary>What a CAM inference run did; its folder holds the CAM files.</summary>
+public sealed record CamInferenceResult : ModelStageResult
 {
-    public override string ToString() =>
-        new PerImageResult(PredictionDir, Images, Written, Skipped, Elapsed).ToString() + " on " + Device;
+    internal CamInferenceResult(string experimentName, ModelStageRun run, PerImageResult done) : base(experimentName, run, done)
+    {
+    }
 }
 
 /// <summary>
@@ -40,8 +28,7 @@ public static class CamInferenceRunner
         ArgumentNullException.ThrowIfNull(options);
         var run = ModelStageRun.Open(options, $"classifier checkpoint not found (train it with --tag {options.Tag}, or give --checkpoint)");
         var outputs = run.Outputs(StageName, options.PredictionDir, CamFile.Extension, ShapingSettings(options));
-        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel);
-        return new CamInferenceResult(options.ExperimentName, done.Folder, run.Device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
+        return new CamInferenceResult(options.ExperimentName, run, PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel));
     }
 
     /// <summary>The file of one id in a prediction folder.</summary>

@@ -4,24 +4,16 @@ using PuzzleCam.Data.Voc;
 using PuzzleCam.Experiments;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PuzzleCam.Segmentation;
 
-/// <summary>What a segmentation inference run did.</summary>
-/// <param name="ExperimentName">The reference's name of the run (the folder's name).</param>
-/// <param name="PredictionDir">The folder of the PNGs.</param>
-/// <param name="Device">Where the network ran.</param>
-/// <param name="Images">Ids in the split.</param>
-/// <param name="Written">PNGs computed by this run.</param>
-/// <param name="Skipped">Ids whose PNG was already there (a resumed run).</param>
-/// <param name="Elapsed">Wall time of the run, loading included.</param>
-public sealed record SegmentationInferenceResult(string ExperimentName, string PredictionDir, string Device, int Images, int Written, int Skipped, TimeSpan Elapsed)
+/// <summary>What a segmentation inference run did; its folder holds the PNGs.</summary>
+public sealed record SegmentationInferenceResult : ModelStageResult
 {
-    public override string ToString() =>
-        new PerImageResult(PredictionDir, Images, Written, Skipped, Elapsed).ToString() + " on " + Device;
+    internal SegmentationInferenceResult(string experimentName, ModelStageRun run, PerImageResult done) : base(experimentName, run, done)
+    {
+    }
 }
 
 /// <summary>
@@ -50,8 +42,7 @@ public static class SegmentationInferenceRunner
             ["colour"] = options.WritesColour ? "true" : "false",
         };
         var outputs = run.Outputs(StageName, options.PredictionDir, ".png", settings);
-        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel);
-        return new SegmentationInferenceResult(options.ExperimentName, done.Folder, run.Device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
+        return new SegmentationInferenceResult(options.ExperimentName, run, PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel));
     }
 
     /// <summary>
