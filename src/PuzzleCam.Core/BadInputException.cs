@@ -12,4 +12,10 @@ public class BadInputException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>Throws naming <paramref name="flag"/> unless <paramref name="value"/> is in [0, 1] (a threshold on normalised scores).</summary>
+    public static void RequireUnitInterval(double value, string flag)
+    {
+        if (!(value >= 0 && value <= 1)) throw new BadInputException(FormattableString.Invariant($"{flag} must be in [0, 1], got {value}"));
+    }
 }

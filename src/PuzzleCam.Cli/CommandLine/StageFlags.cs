@@ -51,4 +51,30 @@ internal static class StageFlags
         flags.Bind(Flags.CheckedBy(Flags.Create("scales", "comma-separated image scales, each with its horizontal flip",
             () => string.Join(",", get(flags.Defaults).Select(CamInferenceOptions.FormatScale))), CamInferenceOptions.ScalesProblem),
             (o, v) => set(o, CamInferenceOptions.ParseScales(v)));
+
+    /// <summary><c>--domain</c>, <c>--data_dir</c> and <c>--experiments_dir</c>, which every per-image stage takes.</summary>
+    public static void PerImage<T>(OptionsBinder<T> flags, string domainHelp) where T : PerImageStageOptions
+    {
+        flags.Text("domain", domainHelp, o => o.Domain, (o, v) => (T)(o with { Domain = v }));
+        flags.Bind(DataDir(), (o, v) => (T)(o with { DataDir = v }));
+        flags.Bind(ExperimentsDir(), (o, v) => (T)(o with { ExperimentsDir = v }));
+    }
+
+    /// <summary>
+    /// <c>--gpus</c> and <c>--max_side</c> of a stage that runs a network on every image (<paramref name="writes"/>:
+    /// what it resizes back), and the <c>--seed</c> the reference passes to it.
+    /// </summary>
+    public static void Model<T>(OptionsBinder<T> flags, string writes) where T : ModelStageOptions
+    {
+        flags.Bind(Gpus(), (o, v) => (T)(o with { Gpus = v }));
+        flags.Bind(MaxSide(writes), (o, v) => (T)(o with { MaxSide = v }));
+        flags.Add(UnusedSeed());
+    }
+
+    /// <summary><c>--num_workers</c> of a label CRF stage, and the <c>--seed</c> the reference passes to it.</summary>
+    public static void CrfLabels<T>(OptionsBinder<T> flags) where T : CrfLabelStageOptions
+    {
+        flags.Int("num_workers", "images labelled at once, one CRF each", o => o.Workers, (o, v) => (T)(o with { Workers = v }), 1, 256);
+        flags.Add(UnusedSeed("nothing here is random"));
+    }
 }

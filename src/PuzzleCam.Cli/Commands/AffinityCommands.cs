@@ -11,19 +11,16 @@ internal static class AffinityCommands
     public static Command MakeAffinityLabels()
     {
         var flags = new OptionsBinder<AffinityLabelStageOptions>(new AffinityLabelStageOptions());
-        flags.Required("experiment_name", "the CAM folder under experiments/predictions/ (inference-classification's output)", (o, v) => o with { ExperimentName = v });
-        flags.Text("domain", "split whose CAMs become labels (the reference's README uses train_aug)", o => o.Domain, (o, v) => o with { Domain = v });
+        flags.Required("experiment_name", "the CAM folder under experiments/predictions/ (inference-classification's output)", (o, v) => o with { CamName = v });
+        StageFlags.PerImage(flags, "split whose CAMs become labels (the reference's README uses train_aug)");
         flags.Double("fg_threshold", "background score of the strict map: pixels above it are confident foreground (README: 0.40)",
             o => o.Thresholds.FgThreshold, (o, v) => o with { Thresholds = o.Thresholds with { FgThreshold = v } }, 0, 1);
         flags.Double("bg_threshold", "background score of the lenient map: pixels below it everywhere are confident background (README: 0.10)",
             o => o.Thresholds.BgThreshold, (o, v) => o with { Thresholds = o.Thresholds with { BgThreshold = v } }, 0, 1);
-        flags.Bind(StageFlags.DataDir(), (o, v) => o with { DataDir = v });
-        flags.Int("num_workers", "images labelled at once, one CRF each", o => o.Workers, (o, v) => o with { Workers = v }, 1, 256);
-        flags.Add(StageFlags.UnusedSeed("nothing here is random"));
-        flags.Bind(StageFlags.ExperimentsDir(), (o, v) => o with { ExperimentsDir = v });
+        StageFlags.CrfLabels(flags);
         return PerImageCommand.Create(flags, "make-affinity-labels",
             "Stage 3: confident foreground, background and ignored pixels of every image's CAMs (two label CRFs, t=10), one PNG per image in {experiment_name}@aff_fg=F_bg=B; resumable.",
-            o => o.ExperimentsDir, (o, progress, cancel) => AffinityLabelRunner.Run(o, progress, cancel),
+            (o, progress, cancel) => AffinityLabelRunner.Run(o, progress, cancel),
             o => $"train AffinityNet with: puzzlecam train-affinitynet --label_name \"{o.OutputName}\" --domain {o.Domain} --data_dir \"{o.DataDir}\" --experiments_dir \"{o.ExperimentsDir}\" --tag AffinityNet");
     }
 
@@ -52,39 +49,29 @@ internal static class AffinityCommands
         flags.Bind(Flags.Architecture("backbone of the trained AffinityNet", flags.Defaults.Architecture), (o, v) => o with { Architecture = v });
         flags.Required("model_name", "the AffinityNet's tag (experiments/models/MODEL_NAME.pth)", (o, v) => o with { ModelName = v });
         flags.Required("cam_dir", "the CAM folder under experiments/predictions/", (o, v) => o with { CamDir = v });
-        flags.Text("domain", "split to walk (the reference's README uses train_aug)", o => o.Domain, (o, v) => o with { Domain = v });
+        StageFlags.PerImage(flags, "split to walk (the reference's README uses train_aug)");
         WalkFlags.AddTo(flags, o => o.Walk, (o, v) => o with { Walk = v });
         flags.Int("edge_canvas",
             "side the image is zero-padded to for AffinityNet's edge map (the reference: 512; larger images are padded to the next multiple of 16); a smaller canvas saves time on small images",
             o => o.Walk.EdgeCanvas, (o, v) => o with { Walk = o.Walk with { EdgeCanvas = v } }, 16, 8192);
-        flags.Bind(StageFlags.MaxSide("the walked maps"), (o, v) => o with { MaxSide = v });
-        flags.Bind(StageFlags.DataDir(), (o, v) => o with { DataDir = v });
-        flags.Bind(StageFlags.Gpus(), (o, v) => o with { Gpus = v });
-        flags.Add(StageFlags.UnusedSeed("nothing here is random"));
-        flags.Bind(StageFlags.ExperimentsDir(), (o, v) => o with { ExperimentsDir = v });
+        StageFlags.Model(flags, "the walked maps");
         return PerImageCommand.Create(flags, "inference-rw",
             "Stage 5: every image's CAMs walked over AffinityNet's edges, one .npz (keys, rw) per image in MODEL_NAME@train@beta=B@exp_times=E@rw; resumable.",
-            o => o.ExperimentsDir, (o, progress, cancel) => RandomWalkRunner.Run(o, progress, cancel),
-            o => PerImageCommand.Evaluate(o.ExperimentName, o.Domain, "rw", o.DataDir, o.ExperimentsDir));
+            (o, progress, cancel) => RandomWalkRunner.Run(o, progress, cancel), o => PerImageCommand.Evaluate(o, o.ExperimentName, "rw"));
     }
 
     public static Command MakePseudoLabels()
     {
         var flags = new OptionsBinder<PseudoLabelStageOptions>(new PseudoLabelStageOptions());
-        flags.Required("experiment_name", "the random-walk folder under experiments/predictions/ (inference-rw's output)", (o, v) => o with { ExperimentName = v });
-        flags.Text("domain", "split to label (the reference's README uses train_aug)", o => o.Domain, (o, v) => o with { Domain = v });
+        flags.Required("experiment_name", "the random-walk folder under experiments/predictions/ (inference-rw's output)", (o, v) => o with { RandomWalkName = v });
+        StageFlags.PerImage(flags, "split to label (the reference's README uses train_aug)");
         flags.Double("threshold", "background score: pixels whose walk stays below it are background (README: 0.35)",
-            o => o.Labels.Threshold, (o, v) => o with { Labels = o.Labels with { Threshold = v } }, 0, 1);
+            o => o.Rule.Threshold, (o, v) => o with { Rule = o.Rule with { Threshold = v } }, 0, 1);
         flags.Int("crf_iteration", "mean-field iterations of the label CRF, 0 for none (README: 1)",
-            o => o.Labels.CrfIteration, (o, v) => o with { Labels = o.Labels with { CrfIteration = v } }, 0, 1000);
-        flags.Bind(StageFlags.DataDir(), (o, v) => o with { DataDir = v });
-        flags.Int("num_workers", "images labelled at once, one CRF each", o => o.Workers, (o, v) => o with { Workers = v }, 1, 256);
-        flags.Add(StageFlags.UnusedSeed("nothing here is random"));
-        flags.Bind(StageFlags.ExperimentsDir(), (o, v) => o with { ExperimentsDir = v });
-        return PerImageCommand.Create(flags, "make-pseudo-labels",
-            "Stage 6: the pseudo masks, one palette PNG per image in EXPERIMENT_NAME@crf=T; resumable.",
-            o => o.ExperimentsDir, (o, progress, cancel) => PseudoLabelRunner.Run(o, progress, cancel),
-            o => PerImageCommand.Evaluate(o.OutputName, o.Domain, "png", o.DataDir, o.ExperimentsDir));
+            o => o.Rule.CrfIterations, (o, v) => o with { Rule = o.Rule with { CrfIterations = v } }, 0, 1000);
+        StageFlags.CrfLabels(flags);
+        return PerImageCommand.Create(flags, "make-pseudo-labels", "Stage 6: the pseudo masks, one palette PNG per image in EXPERIMENT_NAME@crf=T; resumable.",
+            (o, progress, cancel) => PseudoLabelRunner.Run(o, progress, cancel), o => PerImageCommand.Evaluate(o, o.OutputName, "png"));
     }
 }
 

@@ -10,20 +10,15 @@ internal static class InferenceClassificationCommand
     public static Command Create()
     {
         var flags = new OptionsBinder<CamInferenceOptions>(new CamInferenceOptions());
-        flags.Add(StageFlags.UnusedSeed());
-        flags.Bind(StageFlags.DataDir(), (o, v) => o with { DataDir = v });
         flags.Bind(CommandLine.Flags.Architecture("backbone of the trained classifier", flags.Defaults.Architecture), (o, v) => o with { Architecture = v });
         StageFlags.Mode(flags, "BatchNorm mode the classifier was built with", o => o.Mode, (o, v) => o with { Mode = v });
         flags.Required("tag", "the classifier's experiment name (experiments/models/TAG.pth)", (o, v) => o with { Tag = v });
-        flags.Text("domain", "split to infer (the reference's README uses train_aug)", o => o.Domain, (o, v) => o with { Domain = v });
-        StageFlags.Scales(flags, o => o.Scales, (o, v) => o with { Scales = v });
-        flags.Bind(StageFlags.MaxSide("the CAMs"), (o, v) => o with { MaxSide = v });
-        flags.Bind(StageFlags.Gpus(), (o, v) => o with { Gpus = v });
         flags.Optional("checkpoint", "the classifier's weights (default: experiments/models/TAG.pth)", (o, v) => o with { Checkpoint = v });
-        flags.Bind(StageFlags.ExperimentsDir(), (o, v) => o with { ExperimentsDir = v });
+        StageFlags.PerImage(flags, "split to infer (the reference's README uses train_aug)");
+        StageFlags.Scales(flags, o => o.Scales, (o, v) => o with { Scales = v });
+        StageFlags.Model(flags, "the CAMs");
         return PerImageCommand.Create(flags, "inference-classification",
             "Stage 2: multi-scale, flipped CAMs of every image of a split, one .npz per image (keys, cam, hr_cam); resumable.",
-            o => o.ExperimentsDir, (o, progress, cancel) => CamInferenceRunner.Run(o, progress, cancel),
-            o => PerImageCommand.Evaluate(o.ExperimentName, o.Domain, null, o.DataDir, o.ExperimentsDir));
+            (o, progress, cancel) => CamInferenceRunner.Run(o, progress, cancel), o => PerImageCommand.Evaluate(o, o.ExperimentName, null));
     }
 }

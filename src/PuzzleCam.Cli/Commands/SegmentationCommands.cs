@@ -58,24 +58,20 @@ internal static class SegmentationCommands
     public static Command Inference()
     {
         var flags = new OptionsBinder<SegmentationInferenceOptions>(new SegmentationInferenceOptions());
-        flags.Add(StageFlags.UnusedSeed());
-        flags.Bind(StageFlags.DataDir(), (o, v) => o with { DataDir = v });
         flags.Add(Architecture());
         flags.Bind(Flags.Backbone("backbone of the trained network", flags.Defaults.Backbone), (o, v) => o with { Backbone = v });
         StageFlags.Mode(flags, "backbone BatchNorm mode the network was built with", o => o.Mode, (o, v) => o with { Mode = v });
         flags.Switch("use_gn", "whether the network's ASPP and decoder have GroupNorm (as trained)", o => o.UseGroupNorm, (o, v) => o with { UseGroupNorm = v });
         flags.Required("tag", "the network's experiment name (experiments/models/TAG.pth)", (o, v) => o with { Tag = v });
-        flags.Text("domain", "split to segment; 'test' writes RGB colour PNGs as the reference does", o => o.Domain, (o, v) => o with { Domain = v });
+        flags.Optional("checkpoint", "the network's weights (default: experiments/models/TAG.pth)", (o, v) => o with { Checkpoint = v });
+        StageFlags.PerImage(flags, "split to segment; 'test' writes RGB colour PNGs as the reference does");
         // The reference's README spells it --scale, an abbreviation argparse accepts.
         StageFlags.Scales(flags, o => o.Scales, (o, v) => o with { Scales = v }).Aliases.Add("--scale");
-        flags.Bind(StageFlags.MaxSide("the label map (nearest)"), (o, v) => o with { MaxSide = v });
-        flags.Int("iteration", "dense CRF iterations on the softmax (0: none; the reference's README uses 10)", o => o.Iteration, (o, v) => o with { Iteration = v }, 0, 1000);
-        flags.Bind(StageFlags.Gpus(), (o, v) => o with { Gpus = v });
-        flags.Optional("checkpoint", "the network's weights (default: experiments/models/TAG.pth)", (o, v) => o with { Checkpoint = v });
-        flags.Bind(StageFlags.ExperimentsDir(), (o, v) => o with { ExperimentsDir = v });
+        flags.Int("iteration", "dense CRF iterations on the softmax (0: none; the reference's README uses 10)", o => o.CrfIterations, (o, v) => o with { CrfIterations = v }, 0, 1000);
+        StageFlags.Model(flags, "the label map (nearest)");
         return PerImageCommand.Create(flags, "inference-segmentation",
             "Stage 8: multi-scale, flipped DeepLabv3+ segmentation of every image of a split (inference_segmentation.py), optionally refined by the dense CRF; one PNG per image; resumable.",
-            o => o.ExperimentsDir, (o, progress, cancel) => SegmentationInferenceRunner.Run(o, progress, cancel),
-            o => o.WritesColour ? null : PerImageCommand.Evaluate(o.ExperimentName, o.Domain, "png", o.DataDir, o.ExperimentsDir));
+            (o, progress, cancel) => SegmentationInferenceRunner.Run(o, progress, cancel),
+            o => o.WritesColour ? null : PerImageCommand.Evaluate(o, o.ExperimentName, "png"));
     }
 }

@@ -6,19 +6,16 @@ namespace PuzzleCam.Cams;
 
 /// <summary>
 /// Stage 2: multi-scale CAM inference over a split (the reference's <c>inference_classification.py</c>). Defaults
-/// are the reference script's, except <see cref="DataDir"/>, which points at the project's synthetic dataset as the
+/// are the reference script's, except <see cref="PerImageStageOptions.DataDir"/>, which points at the project's synthetic dataset as the
 /// other stages do.
 /// </summary>
-public sealed record CamInferenceOptions
+public sealed record CamInferenceOptions() : ModelStageOptions("train")
 {
     /// <summary>The reference's <c>--scales</c> default.</summary>
     public static IReadOnlyList<double> DefaultScales { get; } = [0.5, 1.0, 1.5, 2.0];
 
     /// <summary>Largest accepted scale: 8x a 500 px VOC image is already a 4000 px input.</summary>
     public const double MaxScale = 8.0;
-
-    /// <summary><c>--data_dir</c>: the VOC root (JPEGImages, Annotations, ImageSets/Segmentation).</summary>
-    public string DataDir { get; init; } = Data.Synthetic.SyntheticVocDataset.DefaultRoot;
 
     /// <summary><c>--architecture</c>: the classifier's backbone (resnet50, resnest101, ...); must match the checkpoint.</summary>
     public string Architecture { get; init; } = "resnet50";
@@ -32,40 +29,14 @@ public sealed record CamInferenceOptions
     /// <summary><c>--tag</c>: the stage-1 experiment whose checkpoint is read, and the first part of the output folder's name.</summary>
     public string Tag { get; init; } = "";
 
-    /// <summary>
-    /// <c>--domain</c>: the split whose ids get CAMs (the reference README runs train_aug). Only "contains train" or
-    /// not shows in the folder name.
-    /// </summary>
-    public string Domain { get; init; } = "train";
-
     /// <summary><c>--scales</c>: image scales whose flipped-pair CAMs are summed.</summary>
     public IReadOnlyList<double> Scales { get; init; } = DefaultScales;
-
-    /// <summary>
-    /// <c>--max_side</c>: an image whose longer side exceeds it is shrunk to it before the scales apply, and its maps are
-    /// resized back to the image's size; null (the reference) infers every image at its own size, and refuses one that
-    /// would not fit in memory (<see cref="LargeImages"/>).
-    /// </summary>
-    public int? MaxSide { get; init; }
-
-    /// <summary>Root of models and predictions (the reference writes <c>experiments/</c> in the working directory).</summary>
-    public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
-
-    /// <summary>The folders and files under <see cref="ExperimentsDir"/>.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public ExperimentLayout Layout => new(ExperimentsDir);
-
-    /// <summary>
-    /// <c>--gpus</c>: the CUDA device to run on ("0"; the first of a list is used, as the reference runs inference on
-    /// one GPU), "cpu" for the CPU; unset: the first CUDA device when there is one, else the CPU.
-    /// </summary>
-    public string? Gpus { get; init; }
 
     /// <summary><c>--checkpoint</c>: the classifier's weights; null: <c>{ExperimentsDir}/models/{Tag}.pth</c>, as the reference.</summary>
     public string? Checkpoint { get; init; }
 
     /// <summary>The checkpoint that is loaded: <see cref="Checkpoint"/>, or the reference's place for the tag.</summary>
-    public string CheckpointPath => Checkpoint ?? Layout.Model(Tag);
+    public override string CheckpointPath => Checkpoint ?? Layout.Model(Tag);
 
     /// <summary>The scales as the folder name spells them: Python's float text, comma-separated ("0.5,1.0,1.5,2.0").</summary>
     /// <remarks>
@@ -81,15 +52,13 @@ public sealed record CamInferenceOptions
     /// <summary>Where the per-image files go: <c>{ExperimentsDir}/predictions/{ExperimentName}</c>.</summary>
     public string PredictionDir => Layout.Predictions(ExperimentName);
 
-    /// <summary>Throws <see cref="BadInputException"/> naming the offending flag.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
         if (string.IsNullOrWhiteSpace(Tag)) throw new BadInputException("--tag is required: it names the checkpoint and the output folder");
         if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--tag '{Tag}' cannot be a file name");
-        if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
-        if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
         if (ScalesProblem(Scales) is { } problem) throw new BadInputException(problem);
-        if (LargeImages.MaxSideProblem(MaxSide) is { } side) throw new BadInputException(side);
+        base.Validate();
         Backbones.Find(Architecture);
     }
 

@@ -1,26 +1,14 @@
-using System.Globalization;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Experiments;
-using PuzzleCam.IO;
 using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Cams;
 
-/// <summary>What a CAM inference run did.</summary>
-/// <param name="ExperimentName">The reference's name of the run (the folder's name).</param>
-/// <param name="PredictionDir">The folder of the CAM files.</param>
-/// <param name="Device">Where the classifier ran.</param>
-/// <param name="Images">Ids in the split.</param>
-/// <param name="Written">CAM files computed by this run.</param>
-/// <param name="Skipped">Ids whose file was already there (a resumed run).</param>
-/// <param name="Elapsed">Wall time of the run, loading included.</param>
-public sealed record CamInferenceResult(string ExperimentName, string PredictionDir, string Device, int Images, int Written, int Skipped, TimeSpan Elapsed)
+/// <summary>What a CAM inference run did; its folder holds the CAM files.</summary>
+public sealed record CamInferenceResult : ModelStageResult
 {
-    public override string ToString() =>
-        new PerImageResult(PredictionDir, Images, Written, Skipped, Elapsed).ToString() + " on " + Device;
+    internal CamInferenceResult(string experimentName, ModelStageRun run, PerImageResult done) : base(experimentName, run, done)
+    {
+    }
 }
 
 /// <summary>
@@ -38,31 +26,9 @@ public static class CamInferenceRunner
     public static CamInferenceResult Run(CamInferenceOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        TorchRuntime.EnsureLoaded();
-        var checkpoint = options.CheckpointPath;
-        if (!File.Exists(checkpoint))
-            throw new FileNotFoundException($"{checkpoint}: classifier checkpoint not found (train it with --tag {options.Tag}, or give --checkpoint)", checkpoint);
-        var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
-        var device = Devices.Parse(options.Gpus)[0];
-        var outputs = new PerImageOutputs
-        {
-            Stage = StageName,
-            Folder = options.PredictionDir,
-            Extension = CamFile.Extension,
-            Ids = dataset.Ids,
-            Settings = ShapingSettings(options, dataset),
-            MaxSide = options.MaxSide,
-            InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
-            RunInfo = new Dictionary<string, string>
-            {
-                ["domain"] = options.Domain,
-                ["device"] = device.ToString(),
-                ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            },
-        };
-        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, checkpoint, device, dataset), progress, cancel);
-        return new CamInferenceResult(options.ExperimentName, done.Folder, device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
+        var run = ModelStageRun.Open(options, $"classifier checkpoint not found (train it with --tag {options.Tag}, or give --checkpoint)");
+        var outputs = run.Outputs(StageName, options.PredictionDir, CamFile.Extension, ShapingSettings(options));
+        return new CamInferenceResult(options.ExperimentName, run, PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel));
     }
 
     /// <summary>The file of one id in a prediction folder.</summary>
@@ -72,12 +38,11 @@ public static class CamInferenceRunner
     /// What every CAM of the folder depends on besides the checkpoint's contents. The split is not among them: an id's
     /// CAM is the same whichever list named it, and train and train_aug share a folder name.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options, VocDataset dataset) => new Dictionary<string, string>
+    internal static IReadOnlyDictionary<string, string> ShapingSettings(CamInferenceOptions options) => new Dictionary<string, string>
     {
         ["architecture"] = options.Architecture,
         ["mode"] = Normalization.ModeName(options.Mode),
         ["scales"] = options.ScalesText,
-        ["data_dir"] = options.Layout.Portable(dataset.Root),
     };
 
     /// <param name="Tags">The image's class tags.</param>
@@ -87,45 +52,25 @@ public static class CamInferenceRunner
     private sealed record Prefetched(float[] Tags, CamInputs Inputs, int Width, int Height);
 
     /// <summary>The classifier on its device and the dataset it reads; one image at a time.</summary>
-    private sealed class Work : IImageWork<Prefetched>, IDisposable
+    private sealed class Work : ModelImageWork<Classifier, Prefetched>
     {
-        private readonly Classifier _model;
         private readonly MultiScaleCam _cams;
-        private readonly VocDataset _dataset;
-        private readonly int? _maxSide;
 
-        public Work(CamInferenceOptions options, string checkpoint, Device device, VocDataset dataset)
+        public Work(CamInferenceOptions options, ModelStageRun run) : base(Classifier.Create(options.Architecture, options.Mode), run) =>
+            _cams = new MultiScaleCam(Model, run.Device, options.Scales);
+
+        public override Prefetched Read(string id)
         {
-            _model = Classifier.Create(options.Architecture, options.Mode);
-            try
-            {
-                _model.LoadCheckpoint(checkpoint);
-                _model.to(device);
-            }
-            catch
-            {
-                _model.Dispose();
-                throw;
-            }
-            _cams = new MultiScaleCam(_model, device, options.Scales);
-            _dataset = dataset;
-            _maxSide = options.MaxSide;
+            var (image, width, height) = ReadImage(id, _cams.Scales.Max());
+            return new(Dataset.ReadTags(id), _cams.Prepare(image), width, height);
         }
 
-        public Prefetched Read(string id)
-        {
-            var (image, width, height) = LargeImages.Read(_dataset, id, _cams.Scales.Max(), _maxSide);
-            return new(_dataset.ReadTags(id), _cams.Prepare(image), width, height);
-        }
-
-        public void Process(string id, Prefetched input, string outputPath)
+        public override void Process(string id, Prefetched input, string outputPath)
         {
             var cams = _cams.Compute(input.Inputs, input.Tags);
             if (input.Inputs.Width != input.Width || input.Inputs.Height != input.Height)
                 cams = MultiScaleCam.AtImageSize(cams, input.Width, input.Height);
             cams.Write(outputPath);
         }
-
-        public void Dispose() => _model.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using PuzzleCam.Data.Voc;
 using PuzzleCam.IO;
 using PuzzleCam.Runtime;
 using static TorchSharp.torch;
@@ -55,6 +56,26 @@ public sealed record PerImageOutputs
 
     /// <summary>The file of one id.</summary>
     public string PathOf(string id) => Path.Combine(Folder, id + Extension);
+
+    /// <summary>
+    /// The outputs of a stage over <paramref name="dataset"/>'s ids: <paramref name="settings"/> with the VOC root the
+    /// images come from, and the split in the record of the run.
+    /// </summary>
+    public static PerImageOutputs For(PerImageStageOptions options, VocDataset dataset, string stage, string folder, string extension,
+        IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(dataset);
+        return new PerImageOutputs
+        {
+            Stage = stage,
+            Folder = folder,
+            Extension = extension,
+            Ids = dataset.Ids,
+            Settings = new Dictionary<string, string>(settings) { ["data_dir"] = options.Layout.Portable(dataset.Root) },
+            RunInfo = new Dictionary<string, string> { ["domain"] = options.Domain },
+        };
+    }
 }
 
 /// <summary>What a per-image stage did.</summary>
@@ -106,17 +127,15 @@ public static class PerImageStage
         IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(start);
-        long clock = Stopwatch.GetTimestamp();
-        using var folderLock = FolderLock.Take(outputs.Folder, outputs.Stage);
-        var (provenance, pending) = Begin(outputs, progress);
+        using var run = StageRun.Begin(outputs, progress);
+        var pending = run.Pending;
         int total = outputs.Ids.Count, skipped = total - pending.Count;
-        var note = TakeOverNote(folderLock);
-        if (pending.Count == 0) return new PerImageResult(outputs.Folder, total, 0, skipped, Stopwatch.GetElapsedTime(clock), note);
+        if (pending.Count == 0) return run.Result();
 
         var work = start();
         try
         {
-            provenance.Write(outputs.Folder);
+            run.Provenance.Write(outputs.Folder);
             Task<TInput>? next = Task.Run(() => work.Read(pending[0]), cancel);
             try
             {
@@ -145,7 +164,7 @@ public static class PerImageStage
         {
             (work as IDisposable)?.Dispose();
         }
-        return new PerImageResult(outputs.Folder, total, pending.Count, skipped, Stopwatch.GetElapsedTime(clock), note);
+        return run.Result();
     }
 
     /// <summary>
@@ -156,36 +175,29 @@ public static class PerImageStage
         IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(createWorker);
-        long clock = Stopwatch.GetTimestamp();
-        using var folderLock = FolderLock.Take(outputs.Folder, outputs.Stage);
-        var (provenance, pending) = Begin(outputs, progress);
-        int total = outputs.Ids.Count, skipped = total - pending.Count;
-        var note = TakeOverNote(folderLock);
-        if (pending.Count == 0) return new PerImageResult(outputs.Folder, total, 0, skipped, Stopwatch.GetElapsedTime(clock), note);
+        using var run = StageRun.Begin(outputs, progress);
+        if (run.Pending.Count == 0) return run.Result();
 
         var first = createWorker();
-        provenance.Write(outputs.Folder);
+        run.Provenance.Write(outputs.Folder);
         var spare = new ConcurrentBag<IImageWork<TInput>>([first]);
         var made = new ConcurrentBag<IImageWork<TInput>>([first]);
         try
         {
-            ForEach(pending, () =>
+            ForEach(run.Pending, () =>
             {
                 if (spare.TryTake(out var w)) return w;
                 w = createWorker();
                 made.Add(w);
                 return w;
-            }, (w, id) => w.Process(id, w.Read(id), outputs.PathOf(id)), workers, progress, cancel, skipped, total, spare.Add);
+            }, (w, id) => w.Process(id, w.Read(id), outputs.PathOf(id)), workers, progress, cancel, outputs.Ids.Count - run.Pending.Count, outputs.Ids.Count, spare.Add);
         }
         finally
         {
             foreach (var w in made) (w as IDisposable)?.Dispose();
         }
-        return new PerImageResult(outputs.Folder, total, pending.Count, skipped, Stopwatch.GetElapsedTime(clock), note);
+        return run.Result();
     }
-
-    private static string? TakeOverNote(FolderLock folderLock) =>
-        folderLock.TakenOverFrom is { } holder ? $"took over the lock of a run that is no longer running: {holder}" : null;
 
     /// <summary>
     /// Calls <paramref name="body"/> for every id on up to <paramref name="workers"/> threads, each with its own state,
@@ -219,14 +231,56 @@ public static class PerImageStage
         }
     }
 
-    private static (OutputProvenance Provenance, List<string> Pending) Begin(PerImageOutputs outputs, IProgress<StageProgress>? progress)
+    /// <summary>
+    /// One run of a stage from its start: the folder's lock held, the folder claimed (its record made, not yet
+    /// written), and the ids whose file is missing or cut short.
+    /// </summary>
+    private sealed class StageRun : IDisposable
     {
-        ArgumentNullException.ThrowIfNull(outputs);
-        var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.RecordedSettings, outputs.InputFiles, outputs.RunInfo, outputs.NamedBy);
-        AtomicFile.RemoveStaleTemporaries(outputs.Folder);
-        // A file cut short (copied in part, a full disk) is redone, not counted as done.
-        var pending = outputs.Ids.Where(id => !CompleteFile.IsComplete(outputs.PathOf(id))).ToList();
-        progress?.Report(new StageProgress(outputs.Ids.Count - pending.Count, outputs.Ids.Count));
-        return (provenance, pending);
+        private readonly long _clock = Stopwatch.GetTimestamp();
+        private readonly PerImageOutputs _outputs;
+        private readonly FolderLock _lock;
+
+        private StageRun(PerImageOutputs outputs, FolderLock folderLock, OutputProvenance provenance, List<string> pending)
+        {
+            _outputs = outputs;
+            _lock = folderLock;
+            Provenance = provenance;
+            Pending = pending;
+        }
+
+        public OutputProvenance Provenance { get; }
+
+        public List<string> Pending { get; }
+
+        public static StageRun Begin(PerImageOutputs outputs, IProgress<StageProgress>? progress)
+        {
+            ArgumentNullException.ThrowIfNull(outputs);
+            var folderLock = FolderLock.Take(outputs.Folder, outputs.Stage);
+            try
+            {
+                var provenance = OutputProvenance.Claim(outputs.Folder, "*" + outputs.Extension, outputs.Stage, outputs.RecordedSettings, outputs.InputFiles, outputs.RunInfo, outputs.NamedBy);
+                AtomicFile.RemoveStaleTemporaries(outputs.Folder);
+                // A file cut short (copied in part, a full disk) is redone, not counted as done.
+                var pending = outputs.Ids.Where(id => !CompleteFile.IsComplete(outputs.PathOf(id))).ToList();
+                progress?.Report(new StageProgress(outputs.Ids.Count - pending.Count, outputs.Ids.Count));
+                return new StageRun(outputs, folderLock, provenance, pending);
+            }
+            catch
+            {
+                folderLock.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>What the run did once every pending id is written.</summary>
+        public PerImageResult Result()
+        {
+            var note = _lock.TakenOverFrom is { } holder ? $"took over the lock of a run that is no longer running: {holder}" : null;
+            int total = _outputs.Ids.Count;
+            return new PerImageResult(_outputs.Folder, total, Pending.Count, total - Pending.Count, Stopwatch.GetElapsedTime(_clock), note);
+        }
+
+        public void Dispose() => _lock.Dispose();
     }
 }

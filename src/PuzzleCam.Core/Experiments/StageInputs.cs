@@ -28,17 +28,6 @@ public static class StageInputs
         return new Dictionary<string, string> { ["input_folder"] = OutputProvenance.PathIn(folder) };
     }
 
-    /// <summary>Reads the CAM or random-walk file of <paramref name="id"/>, checking it has the maps the stage needs.</summary>
-    public static CamFile ReadCams(string folder, string id, bool needHighRes = false, bool needCam = false, bool needRandomWalk = false)
-    {
-        var path = Path.Combine(folder, id + CamFile.Extension);
-        var file = CamFile.Read(path);
-        if (needHighRes && file.HighResCam is null) throw new InvalidDataFileException(path, $"has no '{CamFile.HighResCamName}' array (is it a CAM file of inference-classification?)");
-        if (needCam && file.Cam is null) throw new InvalidDataFileException(path, $"has no '{CamFile.CamName}' array (is it a CAM file of inference-classification?)");
-        if (needRandomWalk && file.RandomWalk is null) throw new InvalidDataFileException(path, $"has no '{CamFile.RandomWalkName}' array (is it a file of inference-rw?)");
-        return file;
-    }
-
     /// <summary>Refuses maps whose size is not the image's.</summary>
     public static void CheckSize(ClassMaps maps, RgbImage image, string mapsPath, string imagePath)
     {

@@ -13,7 +13,7 @@ namespace PuzzleCam.Experiments;
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
-    /// <summary>What a checkpoint records besides weights; TextLogLength is null in states saved before it was recorded.</summary>
+    /// <summary>What a checkpoint records besides weights; TextLogLength is null when the state file holds none.</summary>
     private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options, long? TextLogLength = null);
 
     private readonly string _fingerprint;

@@ -55,7 +55,7 @@ public sealed record PipelinePlan(
         var cams = CamsOf(options, puzzle, options.CamDomain);
         var labels = new AffinityLabelStageOptions
         {
-            ExperimentName = cams.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
+            CamName = cams.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
             Thresholds = options.AffinityThresholds,
         };
         var affinity = options.AffinityNet with
@@ -71,8 +71,8 @@ public sealed record PipelinePlan(
         };
         var pseudo = new PseudoLabelStageOptions
         {
-            ExperimentName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
-            Labels = options.PseudoLabels,
+            RandomWalkName = walk.ExperimentName, Domain = options.CamDomain, DataDir = options.DataDir, ExperimentsDir = puzzle.ExperimentsDir,
+            Rule = options.PseudoLabels,
         };
         var segmentation = options.Segmentation with
         {
@@ -93,10 +93,10 @@ public sealed record PipelinePlan(
         {
             DataDir = options.DataDir, Backbone = segmentation.Backbone, Mode = segmentation.Mode, UseGroupNorm = segmentation.UseGroupNorm,
             Tag = segmentation.Tag, Domain = options.ValDomain, Scales = options.SegmentationScales, ExperimentsDir = segmentation.ExperimentsDir,
-            Gpus = segmentation.Gpus, Iteration = 0,
+            Gpus = segmentation.Gpus, CrfIterations = 0,
         };
         return new PipelinePlan(baseline, puzzle, CamsOf(options, baseline, options.EvalDomain), cams, CamsOf(options, puzzle, options.ValDomain),
-            labels, affinity, walk, pseudo, segmentation, segment, segment with { Iteration = options.SegmentationCrfIteration });
+            labels, affinity, walk, pseudo, segmentation, segment, segment with { CrfIterations = options.SegmentationCrfIterations });
     }
 
     /// <summary>
@@ -104,7 +104,7 @@ public sealed record PipelinePlan(
     /// itself where the score found none.
     /// </summary>
     public PipelinePlan AtWalkThreshold(EvaluationReport walk) => walk.Threshold is { } best
-        ? this with { PseudoLabels = PseudoLabels with { Labels = PseudoLabels.Labels with { Threshold = best } } }
+        ? this with { PseudoLabels = PseudoLabels with { Rule = PseudoLabels.Rule with { Threshold = best } } }
         : this;
 
     /// <summary>Stage 2 of <paramref name="classifier"/> on <paramref name="domain"/> at the job's scales.</summary>

@@ -92,7 +92,7 @@ public sealed partial record ReproduceOptions
     public IReadOnlyList<double> SegmentationScales { get; init; } = SyntheticSegmentationScales;
 
     /// <summary>Stage 8's CRF iterations for the row with the CRF (the reference's README: 10).</summary>
-    public int SegmentationCrfIteration { get; init; } = 10;
+    public int SegmentationCrfIterations { get; init; } = 10;
 
     /// <summary>How many validation images (the first of the list) the results figure shows.</summary>
     public int ResultsFigureImages { get; init; } = 6;

@@ -179,7 +179,7 @@ public static class Reproduction
             r.Plan = r.Plan.AtWalkThreshold(walk);
         }
         var pseudo = r.Plan.PseudoLabels;
-        r.Reporter.Stage(FormattableString.Invariant($"stage 6: pseudo labels ({pseudo.OutputName}, threshold {pseudo.Labels.Threshold:F2}, {pseudo.Labels.CrfIteration} CRF iterations)"));
+        r.Reporter.Stage(FormattableString.Invariant($"stage 6: pseudo labels ({pseudo.OutputName}, threshold {pseudo.Rule.Threshold:F2}, {pseudo.Rule.CrfIterations} CRF iterations)"));
         var made = PseudoLabelRunner.Run(pseudo, r.Reporter.Progress("make-pseudo-labels"), r.Cancel);
         r.Reporter.Info(made.ToString());
         var score = Evaluate(r, r.Options.EvalDomain, pseudo.OutputDir, EvaluationMode.Png);
@@ -211,7 +211,7 @@ public static class Reproduction
         var figure = new ExperimentLayout(r.Plan.Segmentation.ExperimentsDir).ResultsFigure;
         var options = r.Options;
         var ids = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.ValDomain)).Ids.Take(options.ResultsFigureImages).ToArray();
-        ResultsFigure.Write(figure, options.DataDir, ids, withCrf.PredictionDir, $"DeepLabv3+ + CRF (t={options.SegmentationCrfIteration})");
+        ResultsFigure.Write(figure, options.DataDir, ids, withCrf.PredictionDir, $"DeepLabv3+ + CRF (t={options.SegmentationCrfIterations})");
         r.Reporter.Info($"results figure ({ids.Length} {options.ValDomain} images, ground truth, DeepLabv3+ with the CRF): {figure}");
         r.Segmentation = (r.Segmentation ?? new()) with
         {

@@ -6,16 +6,13 @@ namespace PuzzleCam.Segmentation;
 
 /// <summary>
 /// Stage 8: multi-scale segmentation of a split with the stage-7 network (the reference's
-/// <c>inference_segmentation.py</c>). Defaults are the reference script's, except <see cref="DataDir"/>, which points
+/// <c>inference_segmentation.py</c>). Defaults are the reference script's, except <see cref="PerImageStageOptions.DataDir"/>, which points
 /// at the project's synthetic dataset as the other stages do.
 /// </summary>
-public sealed record SegmentationInferenceOptions
+public sealed record SegmentationInferenceOptions() : ModelStageOptions("val")
 {
     /// <summary>The domain whose predictions are written as RGB colour images, not label indices.</summary>
     public const string TestDomain = "test";
-
-    /// <summary><c>--data_dir</c>: the VOC root.</summary>
-    public string DataDir { get; init; } = Data.Synthetic.SyntheticVocDataset.DefaultRoot;
 
     /// <summary><c>--backbone</c>: the network's backbone; must match the checkpoint.</summary>
     public string Backbone { get; init; } = "resnest101";
@@ -29,40 +26,17 @@ public sealed record SegmentationInferenceOptions
     /// <summary><c>--tag</c>: the stage-7 experiment whose model is read, and the first part of the output folder's name.</summary>
     public string Tag { get; init; } = "";
 
-    /// <summary><c>--domain</c>: the split to segment. Domains containing "train" share the folder name <c>@train</c>.</summary>
-    public string Domain { get; init; } = "val";
-
     /// <summary><c>--scales</c>: image scales whose mirrored-pair logits are summed.</summary>
     public IReadOnlyList<double> Scales { get; init; } = CamInferenceOptions.DefaultScales;
 
-    /// <summary>
-    /// <c>--max_side</c>: an image whose longer side exceeds it is segmented (network and CRF) on a copy shrunk to it,
-    /// and the label map is resized back to the image's size (nearest); null (the reference) segments every image at
-    /// its own size, and refuses one that would not fit in memory (<see cref="Experiments.LargeImages"/>).
-    /// </summary>
-    public int? MaxSide { get; init; }
-
     /// <summary><c>--iteration</c>: mean-field iterations of the dense CRF (0: none, the reference's default; its README uses 10).</summary>
-    public int Iteration { get; init; }
-
-    /// <summary>Root of models and predictions.</summary>
-    public string ExperimentsDir { get; init; } = ExperimentLayout.DefaultRoot;
-
-    /// <summary>
-    /// <c>--gpus</c>: the CUDA device to run on (the first of a list), "cpu" for the CPU; unset: the first CUDA device
-    /// when there is one, else the CPU.
-    /// </summary>
-    public string? Gpus { get; init; }
+    public int CrfIterations { get; init; }
 
     /// <summary><c>--checkpoint</c>: the network's weights; null: <c>{ExperimentsDir}/models/{Tag}.pth</c>, as the reference.</summary>
     public string? Checkpoint { get; init; }
 
-    /// <summary>The folders and files under <see cref="ExperimentsDir"/>.</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public ExperimentLayout Layout => new(ExperimentsDir);
-
     /// <summary>The checkpoint that is loaded: <see cref="Checkpoint"/>, or the reference's place for the tag.</summary>
-    public string CheckpointPath => Checkpoint ?? Layout.Model(Tag);
+    public override string CheckpointPath => Checkpoint ?? Layout.Model(Tag);
 
     /// <summary>The scales as the folder name spells them ("0.5,1.0,1.5,2.0").</summary>
     public string ScalesText => string.Join(",", Scales.Select(CamInferenceOptions.FormatScale));
@@ -72,7 +46,7 @@ public sealed record SegmentationInferenceOptions
     /// domain containing "train".
     /// </summary>
     public string ExperimentName =>
-        $"{Tag}@{(Domain.Contains("train", StringComparison.Ordinal) ? "train" : Domain)}@scale={ScalesText}@iteration={Iteration}";
+        $"{Tag}@{(Domain.Contains("train", StringComparison.Ordinal) ? "train" : Domain)}@scale={ScalesText}@iteration={CrfIterations}";
 
     /// <summary>Where the PNGs go: <c>{ExperimentsDir}/predictions/{ExperimentName}</c>.</summary>
     public string PredictionDir => Layout.Predictions(ExperimentName);
@@ -80,17 +54,15 @@ public sealed record SegmentationInferenceOptions
     /// <summary>Whether the predictions are RGB colour images (the test domain) instead of label indices.</summary>
     public bool WritesColour => Domain == TestDomain;
 
-    /// <summary>Throws <see cref="BadInputException"/> naming the offending flag.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
         if (string.IsNullOrWhiteSpace(Tag)) throw new BadInputException("--tag is required: it names the model and the output folder");
         if (Tag.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--tag '{Tag}' cannot be a file name");
-        if (string.IsNullOrWhiteSpace(Domain)) throw new BadInputException("--domain is empty");
+        base.Validate();
         if (Domain.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0) throw new BadInputException($"--domain '{Domain}' cannot be part of a folder name");
-        if (string.IsNullOrWhiteSpace(DataDir)) throw new BadInputException("--data_dir is empty");
-        if (Iteration < 0) throw new BadInputException($"--iteration must be at least 0, got {Iteration}");
+        if (CrfIterations < 0) throw new BadInputException($"--iteration must be at least 0, got {CrfIterations}");
         if (CamInferenceOptions.ScalesProblem(Scales) is { } scales) throw new BadInputException(scales);
-        if (Experiments.LargeImages.MaxSideProblem(MaxSide) is { } side) throw new BadInputException(side);
         if (!Backbones.Architectures.Any(a => a.Name == Backbone))
             throw new BadInputException($"--backbone: unknown backbone '{Backbone}'; expected one of {string.Join(", ", Backbones.Architectures.Select(a => a.Name))}");
     }

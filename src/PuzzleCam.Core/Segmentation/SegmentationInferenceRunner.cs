@@ -4,24 +4,16 @@ using PuzzleCam.Data.Voc;
 using PuzzleCam.Experiments;
 using PuzzleCam.IO;
 using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PuzzleCam.Segmentation;
 
-/// <summary>What a segmentation inference run did.</summary>
-/// <param name="ExperimentName">The reference's name of the run (the folder's name).</param>
-/// <param name="PredictionDir">The folder of the PNGs.</param>
-/// <param name="Device">Where the network ran.</param>
-/// <param name="Images">Ids in the split.</param>
-/// <param name="Written">PNGs computed by this run.</param>
-/// <param name="Skipped">Ids whose PNG was already there (a resumed run).</param>
-/// <param name="Elapsed">Wall time of the run, loading included.</param>
-public sealed record SegmentationInferenceResult(string ExperimentName, string PredictionDir, string Device, int Images, int Written, int Skipped, TimeSpan Elapsed)
+/// <summary>What a segmentation inference run did; its folder holds the PNGs.</summary>
+public sealed record SegmentationInferenceResult : ModelStageResult
 {
-    public override string ToString() =>
-        new PerImageResult(PredictionDir, Images, Written, Skipped, Elapsed).ToString() + " on " + Device;
+    internal SegmentationInferenceResult(string experimentName, ModelStageRun run, PerImageResult done) : base(experimentName, run, done)
+    {
+    }
 }
 
 /// <summary>
@@ -35,43 +27,22 @@ public static class SegmentationInferenceRunner
     /// <summary>The name the folder's <c>options.json</c> gives this stage.</summary>
     public const string StageName = "inference-segmentation";
 
+    /// <summary>Runs the stage.</summary>
     public static SegmentationInferenceResult Run(SegmentationInferenceOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        TorchRuntime.EnsureLoaded();
-        var checkpoint = options.CheckpointPath;
-        if (!File.Exists(checkpoint))
-            throw new FileNotFoundException($"{checkpoint}: segmentation model not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)", checkpoint);
-        var dataset = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
-        var device = Devices.Parse(options.Gpus)[0];
-        var outputs = new PerImageOutputs
+        var run = ModelStageRun.Open(options, $"segmentation model not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)");
+        var settings = new Dictionary<string, string>
         {
-            Stage = StageName,
-            Folder = options.PredictionDir,
-            Extension = ".png",
-            Ids = dataset.Ids,
-            Settings = new Dictionary<string, string>
-            {
-                ["backbone"] = options.Backbone,
-                ["mode"] = Normalization.ModeName(options.Mode),
-                ["use_gn"] = options.UseGroupNorm ? "true" : "false",
-                ["scales"] = options.ScalesText,
-                ["iteration"] = options.Iteration.ToString(CultureInfo.InvariantCulture),
-                ["colour"] = options.WritesColour ? "true" : "false",
-                ["data_dir"] = options.Layout.Portable(dataset.Root),
-            },
-            MaxSide = options.MaxSide,
-            InputFiles = new Dictionary<string, string> { ["checkpoint"] = checkpoint },
-            RunInfo = new Dictionary<string, string>
-            {
-                ["domain"] = options.Domain,
-                ["device"] = device.ToString(),
-                ["started_utc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
-            },
+            ["backbone"] = options.Backbone,
+            ["mode"] = Normalization.ModeName(options.Mode),
+            ["use_gn"] = options.UseGroupNorm ? "true" : "false",
+            ["scales"] = options.ScalesText,
+            ["iteration"] = options.CrfIterations.ToString(CultureInfo.InvariantCulture),
+            ["colour"] = options.WritesColour ? "true" : "false",
         };
-        var done = PerImageStage.RunWithPrefetch(outputs, () => new Work(options, checkpoint, device, dataset), progress, cancel);
-        return new SegmentationInferenceResult(options.ExperimentName, done.Folder, device.ToString(), done.Images, done.Written, done.Skipped, done.Elapsed);
+        var outputs = run.Outputs(StageName, options.PredictionDir, ".png", settings);
+        return new SegmentationInferenceResult(options.ExperimentName, run, PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel));
     }
 
     /// <summary>
@@ -81,19 +52,10 @@ public static class SegmentationInferenceRunner
     public static DeepLabV3Plus LoadModel(SegmentationInferenceOptions options, string checkpoint, Device device)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = DeepLabV3Plus.Create(options.Backbone, options.Mode, options.UseGroupNorm);
-        try
-        {
-            model.LoadCheckpoint(checkpoint);
-            model.to(device);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        return model;
+        return ModelStageRun.Load(CreateModel(options), checkpoint, device);
     }
+
+    private static DeepLabV3Plus CreateModel(SegmentationInferenceOptions options) => DeepLabV3Plus.Create(options.Backbone, options.Mode, options.UseGroupNorm);
 
     /// <summary>A label map as the RGB image of its VOC colours (the reference's test-domain output).</summary>
     public static RgbImage Colourise(LabelMap labels)
@@ -112,30 +74,24 @@ public static class SegmentationInferenceRunner
     }
 
     /// <summary>The network on its device and the dataset it reads; one image at a time.</summary>
-    private sealed class Work : IImageWork<(SegmentationInputs Inputs, int Width, int Height)>, IDisposable
+    private sealed class Work : ModelImageWork<DeepLabV3Plus, (SegmentationInputs Inputs, int Width, int Height)>
     {
-        private readonly DeepLabV3Plus _model;
         private readonly SegmentationPredictor _predictor;
-        private readonly VocDataset _dataset;
         private readonly bool _colour;
-        private readonly int? _maxSide;
 
-        public Work(SegmentationInferenceOptions options, string checkpoint, Device device, VocDataset dataset)
+        public Work(SegmentationInferenceOptions options, ModelStageRun run) : base(CreateModel(options), run)
         {
-            _model = LoadModel(options, checkpoint, device);
-            _predictor = new SegmentationPredictor(_model, device, options.Scales, options.Iteration);
-            _dataset = dataset;
+            _predictor = new SegmentationPredictor(Model, run.Device, options.Scales, options.CrfIterations);
             _colour = options.WritesColour;
-            _maxSide = options.MaxSide;
         }
 
-        public (SegmentationInputs Inputs, int Width, int Height) Read(string id)
+        public override (SegmentationInputs Inputs, int Width, int Height) Read(string id)
         {
-            var (image, width, height) = LargeImages.Read(_dataset, id, _predictor.Scales.Max(), _maxSide);
+            var (image, width, height) = ReadImage(id, _predictor.Scales.Max());
             return (_predictor.Prepare(image), width, height);
         }
 
-        public void Process(string id, (SegmentationInputs Inputs, int Width, int Height) input, string outputPath)
+        public override void Process(string id, (SegmentationInputs Inputs, int Width, int Height) input, string outputPath)
         {
             var labels = _predictor.Predict(input.Inputs).Labels;
             if (labels.Width != input.Width || labels.Height != input.Height)
@@ -143,7 +99,5 @@ public static class SegmentationInferenceRunner
             if (_colour) ImageCodec.WritePng(outputPath, Colourise(labels));
             else PalettePng.Write(outputPath, labels);
         }
-
-        public void Dispose() => _model.Dispose();
     }
 }

@@ -16,13 +16,13 @@ public class PipelinePlanTests
         Assert.Equal((plan.Baseline.Tag, job.EvalDomain), (plan.BaselineCams.Tag, plan.BaselineCams.Domain));
         Assert.Equal((plan.Puzzle.Tag, job.CamDomain), (plan.Cams.Tag, plan.Cams.Domain));
         Assert.Equal((plan.Puzzle.Tag, job.ValDomain), (plan.ValCams.Tag, plan.ValCams.Domain));
-        Assert.Equal(plan.Cams.ExperimentName, plan.AffinityLabels.ExperimentName);
+        Assert.Equal(plan.Cams.ExperimentName, plan.AffinityLabels.CamName);
         Assert.Equal(plan.AffinityLabels.OutputName, plan.AffinityNet.LabelName);
         Assert.Equal((plan.AffinityNet.Tag, plan.Cams.ExperimentName), (plan.RandomWalk.ModelName, plan.RandomWalk.CamDir));
-        Assert.Equal(plan.RandomWalk.ExperimentName, plan.PseudoLabels.ExperimentName);
+        Assert.Equal(plan.RandomWalk.ExperimentName, plan.PseudoLabels.RandomWalkName);
         Assert.Equal(plan.PseudoLabels.OutputName, plan.Segmentation.LabelName);
-        Assert.Equal((plan.Segmentation.Tag, job.ValDomain, 0), (plan.Segment.Tag, plan.Segment.Domain, plan.Segment.Iteration));
-        Assert.Equal(job.SegmentationCrfIteration, plan.SegmentWithCrf.Iteration);
+        Assert.Equal((plan.Segmentation.Tag, job.ValDomain, 0), (plan.Segment.Tag, plan.Segment.Domain, plan.Segment.CrfIterations));
+        Assert.Equal(job.SegmentationCrfIterations, plan.SegmentWithCrf.CrfIterations);
         Assert.All(new[] { plan.Cams.Scales, plan.BaselineCams.Scales, plan.ValCams.Scales }, s => Assert.Equal(job.Scales, s));
         // Without a dataset there is nothing to cut the batches to: the preset's stand.
         Assert.Equal(job.AffinityNet.BatchSize, plan.AffinityNet.BatchSize);

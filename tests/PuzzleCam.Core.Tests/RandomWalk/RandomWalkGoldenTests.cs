@@ -81,11 +81,11 @@ public class RandomWalkGoldenTests(ITestOutputHelper output)
         var keys = GoldenData.Load(Case, "rw_keys.npy").ToArray<long>();
         var walk = AffinityLabelsGoldenTests.LoadMaps(Case, "rw_up.npy");
         Assert.Equal(GoldenData.Load(Case, "pseudo_argmax_nocrf.npy").ToArray<long>().Select(v => (byte)v), PuzzleCam.Affinity.ThresholdLabels.Argmax(walk, 0.35f));
-        var noCrf = PseudoLabels.Compute(walk, keys, image, PseudoLabelOptions.Readme with { CrfIteration = 0 });
+        var noCrf = PseudoLabels.Compute(walk, keys, image, PseudoLabelOptions.Readme with { CrfIterations = 0 });
         Assert.Equal(GoldenData.Load(Case, "pseudo_label_nocrf.npy").ToArray<byte>(), noCrf.Labels);
         var crf1 = PseudoLabels.Compute(walk, keys, image, PseudoLabelOptions.Readme);
         Assert.Equal(GoldenData.Load(Case, "pseudo_label_crf1.npy").ToArray<byte>(), crf1.Labels);
-        var synth = PseudoLabels.Compute(AffinityLabelsGoldenTests.LoadMaps(Case, "rw_synth_up.npy"), keys, image, PseudoLabelOptions.Readme with { CrfIteration = 0 });
+        var synth = PseudoLabels.Compute(AffinityLabelsGoldenTests.LoadMaps(Case, "rw_synth_up.npy"), keys, image, PseudoLabelOptions.Readme with { CrfIterations = 0 });
         Assert.Equal(GoldenData.Load(Case, "rw_synth_label_nocrf.npy").ToArray<byte>(), synth.Labels);
     }
 
@@ -100,7 +100,7 @@ public class RandomWalkGoldenTests(ITestOutputHelper output)
         var keys = GoldenData.Load(crfCase, "keys.npy").ToArray<long>();
         var cams = AffinityLabelsGoldenTests.LoadMaps(crfCase, "cams.npy");
         Assert.Equal(GoldenData.Load(crfCase, "pseudo_argmax.npy").ToArray<long>().Select(v => (byte)v), PuzzleCam.Affinity.ThresholdLabels.Argmax(cams, 0.35f));
-        var labels = PseudoLabels.Compute(cams, keys, image, new PseudoLabelOptions { Threshold = 0.35, CrfIteration = iterations });
+        var labels = PseudoLabels.Compute(cams, keys, image, new PseudoLabelOptions { Threshold = 0.35, CrfIterations = iterations });
         Assert.Equal(GoldenData.Load(crfCase, file).ToArray<byte>(), labels.Labels);
     }
 

@@ -40,7 +40,7 @@ public class SegmentationOptionsTests
     [InlineData("test", 10, "DeepLabv3+@ResNeSt-101@Fix@GN@test@scale=0.5,1.0,1.5,2.0@iteration=10")]
     public void InferenceFolderIsNamedAsTheReference(string domain, int iteration, string expected)
     {
-        var o = new SegmentationInferenceOptions { Tag = "DeepLabv3+@ResNeSt-101@Fix@GN", Domain = domain, Iteration = iteration };
+        var o = new SegmentationInferenceOptions { Tag = "DeepLabv3+@ResNeSt-101@Fix@GN", Domain = domain, CrfIterations = iteration };
         Assert.Equal(expected, o.ExperimentName);
         Assert.Equal(domain == "test", o.WritesColour);
     }
@@ -48,7 +48,7 @@ public class SegmentationOptionsTests
     [Fact]
     public void NegativeCrfIterationsAreNamed()
     {
-        var e = Assert.Throws<BadInputException>(() => new SegmentationInferenceOptions { Tag = "t", Iteration = -1 }.Validate());
+        var e = Assert.Throws<BadInputException>(() => new SegmentationInferenceOptions { Tag = "t", CrfIterations = -1 }.Validate());
         Assert.Contains("--iteration", e.Message);
     }
 
