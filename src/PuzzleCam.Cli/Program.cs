@@ -1,5 +1,3 @@
-using System.CommandLine;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Cli.Commands;
 
 namespace PuzzleCam.Cli;

@@ -1,9 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
-using PuzzleCam.Data;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Interactive;
 
 /// <summary>

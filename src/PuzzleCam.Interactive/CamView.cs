@@ -1,9 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Cams;
-using PuzzleCam.Data;
-using PuzzleCam.Evaluation;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Interactive;
 
 /// <summary>

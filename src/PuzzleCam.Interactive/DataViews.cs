@@ -1,10 +1,6 @@
-using System.Globalization;
 using Microsoft.Data.Analysis;
-using PuzzleCam.Data;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Interactive;
 

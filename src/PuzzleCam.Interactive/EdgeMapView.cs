@@ -1,7 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Affinity;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Interactive;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Globalization;
 using Microsoft.Data.Analysis;
-using PuzzleCam.Data;
-using PuzzleCam.Evaluation;
 
 namespace PuzzleCam.Interactive;
 

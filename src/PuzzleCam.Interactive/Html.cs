@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Net;
-using PuzzleCam.Data;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Interactive;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Data;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Interactive;
 
 /// <summary>

@@ -1,9 +1,5 @@
-using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Evaluation;
 using PuzzleCam.Experiments;
 using PuzzleCam.Pipeline;
 using PuzzleCam.RandomWalk;

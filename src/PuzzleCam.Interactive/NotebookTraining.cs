@@ -1,6 +1,5 @@
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
-using PuzzleCam.Affinity;
 using PuzzleCam.Classification;
 using PuzzleCam.Experiments;
 using PuzzleCam.Pipeline;
@@ -15,14 +14,14 @@ namespace PuzzleCam.Interactive;
 /// </summary>
 public static class Train
 {
-    public static ClassifierTrainingResult Classifier(ClassifierTrainingOptions run, string? title = null) =>
-        Charted(title ?? $"{(run.Puzzle ? "Puzzle-CAM" : "baseline")} ({run.Tag})", run.Layout, run.Tag, chart => ClassifierTrainer.Run(run, progress: chart));
+    public static TrainingResult Classifier(ClassifierTrainingOptions run, string? title = null) =>
+        Charted(title ?? $"{(run.Puzzle ? "Puzzle-CAM" : "baseline")} ({run.Tag})", run.Layout, run.Tag, chart => Trainer.Run(run, progress: chart));
 
-    public static AffinityNetTrainingResult AffinityNet(AffinityNetTrainingOptions run, string? title = null) =>
-        Charted(title ?? $"AffinityNet ({run.Tag})", run.Layout, run.Tag, chart => AffinityNetTrainer.Run(run, progress: chart));
+    public static TrainingResult AffinityNet(AffinityNetTrainingOptions run, string? title = null) =>
+        Charted(title ?? $"AffinityNet ({run.Tag})", run.Layout, run.Tag, chart => Trainer.Run(run, progress: chart));
 
-    public static SegmentationTrainingResult DeepLab(SegmentationTrainingOptions run, string? title = null) =>
-        Charted(title ?? $"DeepLabv3+ ({run.Tag})", run.Layout, run.Tag, chart => SegmentationTrainer.Run(run, progress: chart));
+    public static TrainingResult DeepLab(SegmentationTrainingOptions run, string? title = null) =>
+        Charted(title ?? $"DeepLabv3+ ({run.Tag})", run.Layout, run.Tag, chart => Trainer.Run(run, progress: chart));
 
     private static T Charted<T>(string title, ExperimentLayout layout, string tag, Func<TrainingChart, T> train)
     {

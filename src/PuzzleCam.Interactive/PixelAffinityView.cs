@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using PuzzleCam.Affinity;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Interactive;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Data;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Interactive;
 
 /// <summary>One named label map for <see cref="PredictionComparison"/>: a CAM mask, a pseudo label, a segmentation.</summary>

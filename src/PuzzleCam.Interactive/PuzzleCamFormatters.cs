@@ -1,12 +1,7 @@
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
-using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Evaluation;
-using PuzzleCam.IO;
 using TorchSharp;
 
 namespace PuzzleCam.Interactive;

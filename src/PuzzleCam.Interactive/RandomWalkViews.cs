@@ -1,6 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Cams;
-using PuzzleCam.IO;
 using PuzzleCam.RandomWalk;
 
 namespace PuzzleCam.Interactive;

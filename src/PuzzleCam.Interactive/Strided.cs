@@ -1,6 +1,3 @@
-using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
-
 namespace PuzzleCam.Interactive;
 
 /// <summary>Maps at the stride of the edge network and the random walk, brought to image size for display.</summary>

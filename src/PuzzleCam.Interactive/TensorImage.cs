@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
-using PuzzleCam.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -116,7 +116,7 @@ public class KernelExtensionTests
             var events = await kernel.RunAsync($$"""
                 {{Usings}} using PuzzleCam.Classification; using PuzzleCam.Models;
                 var chart = TrainingChart.Show("Puzzle-CAM, resnet18", TimeSpan.Zero);
-                ClassifierTrainer.Run(new ClassifierTrainingOptions
+                Trainer.Run(new ClassifierTrainingOptions
                 {
                     DataDir = @"{{Fixtures.Val.Root}}", Architecture = "resnet18", Mode = NormMode.Fix, BatchSize = 4, MaxEpoch = 1,
                     ImageSize = 32, MinImageSize = 32, MaxImageSize = 48, NumWorkers = 1, LearningRate = 0.01, Tag = "chart",

@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace PuzzleCam.Cli.CommandLine;
 
 /// <summary>

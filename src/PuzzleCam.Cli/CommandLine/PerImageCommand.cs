@@ -1,4 +1,3 @@
-using System.CommandLine;
 using PuzzleCam.Experiments;
 
 namespace PuzzleCam.Cli.CommandLine;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using PuzzleCam.Cams;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Experiments;

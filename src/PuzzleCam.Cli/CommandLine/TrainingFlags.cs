@@ -1,4 +1,3 @@
-using System.CommandLine;
 using PuzzleCam.Training;
 
 namespace PuzzleCam.Cli.CommandLine;
@@ -54,11 +53,11 @@ internal static class TrainingFlags
     }
 
     /// <summary>
-    /// A training command: reads the record, applies <c>--tf32</c>, checks the experiments folder, runs
-    /// <paramref name="train"/> with the log going to the console and prints the line it returns.
+    /// A training command: reads the record, applies <c>--tf32</c>, checks the experiments folder, trains with the log
+    /// going to the console and prints what <paramref name="summary"/> makes of the result.
     /// </summary>
     public static Command Command<T>(OptionsBinder<T> flags, Option<bool> tf32, string name, string description,
-        Func<T, ParseResult, T> complete, Func<T, Action<string>, CancellationToken, string> train) where T : TrainingOptions
+        Func<T, ParseResult, T> complete, Func<T, TrainingResult, string> summary) where T : TrainingOptions
     {
         var command = flags.Command(name, description);
         command.SetAction((r, cancel) =>
@@ -66,9 +65,8 @@ internal static class TrainingFlags
             var options = complete(flags.Read(r), r);
             if (r.GetValue(tf32)) TorchSharp.torch.backends.cuda.matmul.allow_tf32 = TorchSharp.torch.backends.cudnn.allow_tf32 = true;
             IO.OutputLocation.CheckFolder(options.ExperimentsDir, "--experiments_dir");
-            Runtime.TorchRuntime.EnsureLoaded();
             var output = r.InvocationConfiguration.Output;
-            output.WriteLine(train(options, output.WriteLine, cancel));
+            output.WriteLine(summary(options, Trainer.Run(options, echo: output.WriteLine, cancel: cancel)));
             return Task.FromResult(CliApp.Ok);
         });
         return command;

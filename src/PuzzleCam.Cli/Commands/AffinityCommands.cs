@@ -1,6 +1,4 @@
-using System.CommandLine;
 using PuzzleCam.Affinity;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.RandomWalk;
 
 namespace PuzzleCam.Cli.Commands;
@@ -36,11 +34,7 @@ internal static class AffinityCommands
         return TrainingFlags.Command(flags, tf32, "train-affinitynet",
             "Stage 4: AffinityNet's edge layers trained on the affinity labels over a frozen ImageNet backbone (train_affinitynet.py); resumable.",
             (options, _) => options,
-            (options, echo, cancel) =>
-            {
-                var result = AffinityNetTrainer.Run(options, echo: echo, cancel: cancel);
-                return $"model {result.ModelPath} after {result.Iterations} iterations (last loss {result.LastLoss:F4})";
-            });
+            (_, result) => $"model {result.ModelPath} after {result.Iterations} iterations (last loss {result.LastLoss:F4})");
     }
 
     public static Command InferenceRw()

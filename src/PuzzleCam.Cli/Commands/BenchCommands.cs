@@ -1,7 +1,5 @@
-using System.CommandLine;
 using PuzzleCam.Affinity;
 using PuzzleCam.Benchmarks;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Models;
 
 namespace PuzzleCam.Cli.Commands;

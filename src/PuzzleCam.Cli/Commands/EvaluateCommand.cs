@@ -1,5 +1,3 @@
-using System.CommandLine;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
 using PuzzleCam.Experiments;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using PuzzleCam.Cams;
-using PuzzleCam.Cli.CommandLine;
 
 namespace PuzzleCam.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Runtime;
 
 namespace PuzzleCam.Cli.Commands;

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using PuzzleCam.Classification;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Pipeline;
 

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using PuzzleCam.Cli.CommandLine;
 using PuzzleCam.Models;
 using PuzzleCam.Segmentation;
 
@@ -46,13 +44,9 @@ internal static class SegmentationCommands
                     throw new BadInputException("--label_name and --label_dir both name the training labels; give one of them");
                 return options;
             },
-            (options, echo, cancel) =>
-            {
-                var result = SegmentationTrainer.Run(options, echo: echo, cancel: cancel);
-                return result.Selection == CheckpointSelection.None
-                    ? $"last epoch kept; model {result.ModelPath}"
-                    : $"best mIoU {result.BestMiou:F2} ({result.Selection.Name()}); model {result.ModelPath}";
-            });
+            (options, result) => options.Selection == CheckpointSelection.None
+                ? $"last epoch kept; model {result.ModelPath}"
+                : $"best mIoU {result.BestMiou:F2} ({options.Selection.Name()}); model {result.ModelPath}");
     }
 
     public static Command Inference()

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using PuzzleCam.Classification;
-using PuzzleCam.Cli.CommandLine;
 
 namespace PuzzleCam.Cli.Commands;
 
@@ -11,7 +9,7 @@ internal static class TrainClassificationCommands
     {
         var flags = Flags(out var tf32);
         return TrainingFlags.Command(flags, tf32, "train-classification", "Stage 1 baseline: the classifier trained on image-level tags alone (train_classification.py).",
-            (options, _) => options with { Puzzle = false }, Train);
+            (options, _) => options with { Puzzle = false }, Summary);
     }
 
     public static Command WithPuzzle()
@@ -31,7 +29,7 @@ internal static class TrainClassificationCommands
         flags.Double("alpha_schedule", "fraction of training over which alpha ramps up (0: constant)", o => o.Losses.AlphaSchedule,
             (o, v) => o with { Losses = o.Losses with { AlphaSchedule = v } }, 0, 1);
         return TrainingFlags.Command(flags, tf32, "train-classification-with-puzzle", "Stage 1: the classifier trained with the puzzle module (train_classification_with_puzzle.py).",
-            (options, _) => options with { Puzzle = true }, Train);
+            (options, _) => options with { Puzzle = true }, Summary);
     }
 
     /// <summary>The flags of both scripts: the shared training flags and the classifier's own.</summary>
@@ -48,9 +46,6 @@ internal static class TrainClassificationCommands
         return flags;
     }
 
-    private static string Train(ClassifierTrainingOptions options, Action<string> echo, CancellationToken cancel)
-    {
-        var result = ClassifierTrainer.Run(options, echo: echo, cancel: cancel);
-        return $"best train CAM mIoU {result.BestMiou:F2} at threshold {result.BestThreshold:F2}; model {result.ModelPath}";
-    }
+    private static string Summary(ClassifierTrainingOptions options, TrainingResult result) =>
+        $"best train CAM mIoU {result.BestMiou:F2} at threshold {result.BestThreshold:F2}; model {result.ModelPath}";
 }

@@ -1,7 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Cams;
-using PuzzleCam.Experiments;
-
 namespace PuzzleCam.Affinity;
 
 /// <summary>Runs stage 3 (<see cref="AffinityLabels.Compute(CamFile, IO.RgbImage, AffinityLabelOptions, Crf.DenseCrf?, Crf.DenseCrf?)"/> on every image of the split), resumably.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Experiments;
-
 namespace PuzzleCam.Affinity;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using PuzzleCam.Cams;
 using PuzzleCam.Crf;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Affinity;
 

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Affinity;
 
 /// <summary>The terms of the AffinityNet loss: scalar tensors, <see cref="Total"/> carrying the gradient.</summary>

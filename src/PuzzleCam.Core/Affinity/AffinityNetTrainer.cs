@@ -1,16 +1,7 @@
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Affinity;
-
-/// <summary>What a stage-4 run left.</summary>
-public sealed record AffinityNetTrainingResult(string Tag, string ModelPath, long Iterations, double LastLoss, TimeSpan Elapsed);
 
 /// <summary>
 /// Trains stage 4 on <see cref="Trainer"/>'s resumable loop (see <see cref="AffinityTrainingStep"/> for the step) and,
@@ -18,21 +9,11 @@ public sealed record AffinityNetTrainingResult(string Tag, string ModelPath, lon
 /// </summary>
 public static class AffinityNetTrainer
 {
-    public static AffinityNetTrainingResult Run(AffinityNetTrainingOptions options, IProgress<TrainingRecord>? progress = null,
-        Action<string>? echo = null, CancellationToken cancel = default)
-    {
-        var train = Trainer.Prepare(options);
-        StageInputs.RequireFolder(options.LabelDir, "--label_name", AffinityLabelRunner.StageName, train.Ids, ".png");
-        train.CheckReadable(cancel);
-        var outcome = Trainer.Run(new Stage(options, train), progress, echo, cancel);
-        return new AffinityNetTrainingResult(options.Tag, outcome.ModelPath, outcome.Iterations, outcome.LastLoss, outcome.Elapsed);
-    }
+    internal sealed record Sample(ChwImage Image, AffinityPairKind[] Pairs);
 
-    private sealed record Sample(ChwImage Image, AffinityPairKind[] Pairs);
+    internal sealed record Batch(Tensor Images, IReadOnlyList<AffinityPairKind[]> Pairs);
 
-    private sealed record Batch(Tensor Images, IReadOnlyList<AffinityPairKind[]> Pairs);
-
-    private sealed class Stage(AffinityNetTrainingOptions options, VocDataset train) : TrainingStage<AffinityNet, Sample, Batch>
+    internal sealed class Stage(AffinityNetTrainingOptions options, VocDataset train) : TrainingStage<AffinityNet, Sample, Batch>
     {
         private readonly AffinityLabelsFromMask _labels = new(new PathIndex(AffinityNetTrainingOptions.Radius, options.ImageSize / 4, options.ImageSize / 4));
 

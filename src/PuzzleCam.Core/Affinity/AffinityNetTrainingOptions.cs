@@ -1,6 +1,3 @@
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-
 namespace PuzzleCam.Affinity;
 
 /// <summary>
@@ -35,4 +32,13 @@ public sealed record AffinityNetTrainingOptions() : TrainingOptions(maxEpoch: 3,
     }
 
     protected override TrainingOptions WithPortablePaths() => this with { PredDir = PredDir is null ? null : Layout.Portable(PredDir) };
+
+    /// <inheritdoc/>
+    public override TrainingStage OpenStage(CancellationToken cancel)
+    {
+        var train = Trainer.Prepare(this);
+        StageInputs.RequireFolder(LabelDir, "--label_name", AffinityLabelRunner.StageName, train.Ids, ".png");
+        train.CheckReadable(cancel);
+        return new AffinityNetTrainer.Stage(this, train);
+    }
 }

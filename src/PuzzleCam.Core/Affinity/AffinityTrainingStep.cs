@@ -1,7 +1,3 @@
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Affinity;
 
 /// <summary>The four losses of one AffinityNet step, as the reference logs them, and the learning rate the step used (group 0's).</summary>

@@ -1,11 +1,5 @@
-using System.Globalization;
 using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Crf;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Benchmarks;
 

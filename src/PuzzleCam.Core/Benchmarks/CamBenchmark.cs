@@ -1,12 +1,3 @@
-using System.Globalization;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using PuzzleCam.Cams;
-using PuzzleCam.Training;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Benchmarks;
 
 /// <summary>Settings of <c>puzzlecam bench cam</c>: one image's multi-scale CAM, as stage 2 computes it per image.</summary>

@@ -1,5 +1,4 @@
 using PuzzleCam.Crf;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Benchmarks;
 

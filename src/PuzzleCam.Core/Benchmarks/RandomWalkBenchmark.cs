@@ -1,9 +1,5 @@
-using System.Globalization;
 using PuzzleCam.Affinity;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
 using PuzzleCam.RandomWalk;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Benchmarks;
 

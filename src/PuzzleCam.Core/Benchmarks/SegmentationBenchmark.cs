@@ -1,14 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using PuzzleCam.Cams;
 using PuzzleCam.Data;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Runtime;
 using PuzzleCam.Segmentation;
-using PuzzleCam.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Benchmarks;
 

@@ -1,10 +1,5 @@
 using System.Diagnostics;
 using PuzzleCam.Classification;
-using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using PuzzleCam.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Benchmarks;
 

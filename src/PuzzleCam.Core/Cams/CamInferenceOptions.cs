@@ -1,7 +1,3 @@
-using PuzzleCam.Experiments;
-using System.Globalization;
-using PuzzleCam.Models;
-
 namespace PuzzleCam.Cams;
 
 /// <summary>

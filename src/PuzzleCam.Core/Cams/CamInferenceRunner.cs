@@ -1,6 +1,3 @@
-using PuzzleCam.Experiments;
-using PuzzleCam.Models;
-
 namespace PuzzleCam.Cams;
 
 /// <summary>What a CAM inference run did; its folder holds the CAM files.</summary>

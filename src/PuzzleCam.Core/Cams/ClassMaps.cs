@@ -1,7 +1,4 @@
 using System.Runtime.InteropServices;
-using PuzzleCam.IO;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Cams;
 

@@ -1,11 +1,6 @@
 using System.Runtime.InteropServices;
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Cams;
 

@@ -1,13 +1,7 @@
 using System.Runtime.InteropServices;
-using PuzzleCam.Cams;
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Classification;
 

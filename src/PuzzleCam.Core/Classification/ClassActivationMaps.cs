@@ -1,7 +1,3 @@
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Classification;
 
 /// <summary>Class activation maps as the reference normalises them.</summary>

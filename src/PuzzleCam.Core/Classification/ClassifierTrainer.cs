@@ -1,15 +1,7 @@
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Classification;
-
-/// <summary>What a classifier training run left: the selected model and its score.</summary>
-public sealed record ClassifierTrainingResult(string Tag, string ModelPath, double BestMiou, double BestThreshold, long Iterations, TimeSpan Elapsed);
 
 /// <summary>
 /// Stage 1: trains the classifier on image-level tags, with the puzzle module or as the baseline, and keeps the
@@ -17,17 +9,6 @@ public sealed record ClassifierTrainingResult(string Tag, string ModelPath, doub
 /// </summary>
 public static class ClassifierTrainer
 {
-    public static ClassifierTrainingResult Run(ClassifierTrainingOptions options, IProgress<TrainingRecord>? progress = null,
-        Action<string>? echo = null, CancellationToken cancel = default)
-    {
-        var train = Trainer.Prepare(options);
-        var evaluation = VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.EvalDomain));
-        train.CheckReadable(cancel);
-        evaluation.CheckReadable(cancel);
-        var outcome = Trainer.Run(new Stage(options, train, new CamValidation(evaluation, options.ImageSize, options.BatchSize)), progress, echo, cancel);
-        return new ClassifierTrainingResult(options.Tag, outcome.ModelPath, outcome.BestMiou, outcome.BestThreshold, outcome.Iterations, outcome.Elapsed);
-    }
-
     /// <summary>The classifier with ImageNet weights in its backbone when the architecture or <c>--pretrained</c> provides them.</summary>
     public static Classifier CreateModel(ClassifierTrainingOptions options)
     {
@@ -36,11 +17,11 @@ public static class ClassifierTrainer
         return model;
     }
 
-    private sealed record Sample(ChwImage Image, float[] Tags);
+    internal sealed record Sample(ChwImage Image, float[] Tags);
 
-    private sealed record Batch(Tensor Images, Tensor Labels);
+    internal sealed record Batch(Tensor Images, Tensor Labels);
 
-    private sealed class Stage(ClassifierTrainingOptions options, VocDataset train, CamValidation validation) : TrainingStage<Classifier, Sample, Batch>
+    internal sealed class Stage(ClassifierTrainingOptions options, VocDataset train, CamValidation validation) : TrainingStage<Classifier, Sample, Batch>
     {
         private readonly TransformPipeline _pipeline = TransformPipeline.ForClassificationTraining(new AugmentationOptions
         {

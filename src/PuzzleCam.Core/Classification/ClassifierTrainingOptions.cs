@@ -1,6 +1,3 @@
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-
 namespace PuzzleCam.Classification;
 
 /// <summary>
@@ -45,5 +42,15 @@ public sealed record ClassifierTrainingOptions() : TrainingOptions(maxEpoch: 15,
         int k = (int)Math.Round(Math.Sqrt(NumPieces));
         if (NumPieces < 1 || k * k != NumPieces) throw new BadInputException($"--num_pieces must be a perfect square, got {NumPieces}");
         if (Puzzle && (ImageSize / 16) % k != 0) throw new BadInputException($"--image_size {ImageSize} gives a {ImageSize / 16}-cell feature map that {k}x{k} tiles do not divide");
+    }
+
+    /// <inheritdoc/>
+    public override TrainingStage OpenStage(CancellationToken cancel)
+    {
+        var train = Trainer.Prepare(this);
+        var evaluation = VocDataset.Open(DataDir, ImageListSource.FromDomain(EvalDomain));
+        train.CheckReadable(cancel);
+        evaluation.CheckReadable(cancel);
+        return new ClassifierTrainer.Stage(this, train, new CamValidation(evaluation, ImageSize, BatchSize));
     }
 }

@@ -1,7 +1,3 @@
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Classification;
 
 /// <summary>Where the losses compare features: raw CAM logits, or CAMs normalised by <see cref="ClassActivationMaps.MakeCam"/>.</summary>

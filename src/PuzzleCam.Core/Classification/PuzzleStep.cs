@@ -1,6 +1,3 @@
-using PuzzleCam.Models;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Classification;
 
 /// <summary>Everything one Puzzle-CAM forward computes: both passes, the merged tile maps and the loss terms.</summary>

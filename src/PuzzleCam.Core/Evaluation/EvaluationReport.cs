@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using PuzzleCam.Data;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Evaluation;
 

@@ -1,8 +1,3 @@
-using PuzzleCam.Cams;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Evaluation;
 
 /// <summary>

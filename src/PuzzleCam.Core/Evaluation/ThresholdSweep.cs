@@ -1,6 +1,3 @@
-using PuzzleCam.Cams;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Evaluation;
 
 /// <summary>One threshold of a sweep and the scores it gave.</summary>

@@ -1,7 +1,4 @@
-using PuzzleCam.Cams;
 using PuzzleCam.Crf;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Experiments;
 

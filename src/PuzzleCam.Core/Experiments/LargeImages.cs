@@ -1,7 +1,4 @@
-using System.Globalization;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Experiments;
 

@@ -1,7 +1,3 @@
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Experiments;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Experiments;
 
 /// <summary>

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
-using PuzzleCam.Runtime;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Experiments;
 

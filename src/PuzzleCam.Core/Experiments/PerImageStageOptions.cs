@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using PuzzleCam.Data.Voc;
 
 namespace PuzzleCam.Experiments;
 

@@ -1,6 +1,3 @@
-using PuzzleCam.Cams;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Experiments;
 
 /// <summary>

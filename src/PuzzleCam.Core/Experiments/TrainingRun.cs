@@ -1,8 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
 
 namespace PuzzleCam.Experiments;
 

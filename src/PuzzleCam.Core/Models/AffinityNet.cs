@@ -1,7 +1,4 @@
 using PuzzleCam.Affinity;
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Models;
 

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Models;
 
 /// <summary>A network whose weights are saved and loaded as the reference's checkpoint files.</summary>

@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Models;
 
 /// <summary>The two backbone families of the reference.</summary>

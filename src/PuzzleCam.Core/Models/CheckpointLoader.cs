@@ -1,6 +1,3 @@
-using PuzzleCam.IO;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Models;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Models;
 
 /// <summary>The reference's <c>initialize</c> helper for the layers it adds on top of the backbone.</summary>

@@ -1,6 +1,4 @@
-using PuzzleCam.Training;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Models;
 

@@ -1,7 +1,3 @@
-using PuzzleCam.Runtime;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Models;
 
 /// <summary>

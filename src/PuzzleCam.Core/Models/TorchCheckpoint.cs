@@ -1,8 +1,6 @@
 using System.IO.Compression;
 using System.Numerics;
 using System.Text;
-using PuzzleCam.IO;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Models;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PuzzleCam.Experiments;
 
 namespace PuzzleCam.Pipeline;
 

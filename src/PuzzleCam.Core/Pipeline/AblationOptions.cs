@@ -1,4 +1,3 @@
-using System.Globalization;
 using PuzzleCam.Classification;
 
 namespace PuzzleCam.Pipeline;

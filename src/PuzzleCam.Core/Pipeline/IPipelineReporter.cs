@@ -1,5 +1,3 @@
-using PuzzleCam.Experiments;
-
 namespace PuzzleCam.Pipeline;
 
 /// <summary>Where the driver reports: stage headings, messages, and a progress sink for long loops.</summary>

@@ -1,7 +1,5 @@
 using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Classification;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
 using PuzzleCam.RandomWalk;
 using PuzzleCam.Segmentation;

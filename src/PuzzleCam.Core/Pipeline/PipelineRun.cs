@@ -1,5 +1,4 @@
 using PuzzleCam.Data.Synthetic;
-using PuzzleCam.Data.Voc;
 
 namespace PuzzleCam.Pipeline;
 

@@ -1,6 +1,5 @@
 using PuzzleCam.Affinity;
 using PuzzleCam.Classification;
-using PuzzleCam.Models;
 using PuzzleCam.RandomWalk;
 using PuzzleCam.Segmentation;
 

@@ -1,32 +1,27 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Classification;
 using PuzzleCam.Data;
 using PuzzleCam.Data.Synthetic;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
 using PuzzleCam.Segmentation;
 
 namespace PuzzleCam.Pipeline;
 
 /// <summary>One classifier's way through stages 1 and 2 and its CAM score.</summary>
-public sealed record ClassifierRun(string Name, ClassifierTrainingResult? Training, CamInferenceResult? Cams, EvaluationReport? CamScore);
+public sealed record ClassifierRun(string Name, TrainingResult? Training, CamInferenceResult? Cams, EvaluationReport? CamScore);
 
 /// <summary>Stages 3-6 on the Puzzle-CAM CAMs: what each wrote, and the scores of the random walk and the pseudo labels.</summary>
-public sealed record RefinementRun(PerImageResult? AffinityLabels = null, AffinityNetTrainingResult? AffinityNet = null, PerImageResult? RandomWalk = null,
+public sealed record RefinementRun(PerImageResult? AffinityLabels = null, TrainingResult? AffinityNet = null, PerImageResult? RandomWalk = null,
     EvaluationReport? RandomWalkScore = null, PerImageResult? PseudoLabels = null, EvaluationReport? PseudoLabelScore = null);
 
 /// <summary>
 /// The validation-split comparison: the Puzzle-CAM CAMs, DeepLabv3+ trained on the pseudo labels, and its predictions
 /// without and with the CRF, each with its score.
 /// </summary>
-public sealed record SegmentationRun(EvaluationReport? CamScore = null, SegmentationTrainingResult? Training = null, SegmentationInferenceResult? Predictions = null,
+public sealed record SegmentationRun(EvaluationReport? CamScore = null, TrainingResult? Training = null, SegmentationInferenceResult? Predictions = null,
     EvaluationReport? PredictionScore = null, SegmentationInferenceResult? CrfPredictions = null, EvaluationReport? CrfPredictionScore = null, string? ResultsFigure = null);
 
 /// <summary>One row of the pipeline's table: a stage's output scored on a split.</summary>

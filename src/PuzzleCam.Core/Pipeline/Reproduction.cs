@@ -1,10 +1,7 @@
 using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
-using PuzzleCam.Experiments;
 using PuzzleCam.RandomWalk;
 using PuzzleCam.Segmentation;
 
@@ -123,7 +120,7 @@ public static class Reproduction
     {
         r.Reporter.Stage($"stage 1: train the {name} classifier ({training.Tag})");
         // A finished run returns at once from its resume state, an interrupted one goes on where it stopped.
-        var trained = ClassifierTrainer.Run(training, echo: r.Reporter.Info, cancel: r.Cancel);
+        var trained = Trainer.Run(training, echo: r.Reporter.Info, cancel: r.Cancel);
         r.Record(name, c => c with { Training = trained });
     }
 
@@ -155,7 +152,7 @@ public static class Reproduction
     {
         var affinity = r.Plan.AffinityNet;
         r.Reporter.Stage($"stage 4: train AffinityNet ({affinity.Tag})");
-        var trained = AffinityNetTrainer.Run(affinity, echo: r.Reporter.Info, cancel: r.Cancel);
+        var trained = Trainer.Run(affinity, echo: r.Reporter.Info, cancel: r.Cancel);
         r.Refinement = (r.Refinement ?? new()) with { AffinityNet = trained };
     }
 
@@ -199,7 +196,7 @@ public static class Reproduction
     {
         var seg = r.Plan.Segmentation;
         r.Reporter.Stage($"stage 7: train DeepLabv3+ on the pseudo labels ({seg.Tag}, model kept by {seg.Selection.Name()} on {seg.EvalDomain})");
-        var trained = SegmentationTrainer.Run(seg, echo: r.Reporter.Info, cancel: r.Cancel);
+        var trained = Trainer.Run(seg, echo: r.Reporter.Info, cancel: r.Cancel);
         r.Segmentation = (r.Segmentation ?? new()) with { Training = trained };
     }
 

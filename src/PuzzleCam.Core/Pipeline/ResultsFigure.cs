@@ -1,5 +1,4 @@
 using PuzzleCam.Data;
-using PuzzleCam.IO;
 using SkiaSharp;
 
 namespace PuzzleCam.Pipeline;

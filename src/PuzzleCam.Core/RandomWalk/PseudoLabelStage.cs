@@ -1,7 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Cams;
-using PuzzleCam.Experiments;
-
 namespace PuzzleCam.RandomWalk;
 
 /// <summary>Runs stage 6 (<see cref="PseudoLabels.Compute(CamFile, IO.RgbImage, PseudoLabelOptions, Crf.DenseCrf?)"/> on every image of the split), resumably.</summary>

@@ -1,7 +1,5 @@
 using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
 using PuzzleCam.Crf;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.RandomWalk;
 

@@ -1,10 +1,5 @@
 using System.Runtime.InteropServices;
-using PuzzleCam.Cams;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.RandomWalk;
 

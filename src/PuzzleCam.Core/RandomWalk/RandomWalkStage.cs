@@ -1,9 +1,4 @@
-using System.Globalization;
 using PuzzleCam.Affinity;
-using PuzzleCam.Cams;
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
 
 namespace PuzzleCam.RandomWalk;
 

@@ -1,7 +1,3 @@
-using System.Globalization;
-using PuzzleCam.Experiments;
-using PuzzleCam.Models;
-
 namespace PuzzleCam.RandomWalk;
 
 /// <summary>

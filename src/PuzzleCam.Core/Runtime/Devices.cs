@@ -1,6 +1,3 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Runtime;
 
 /// <summary>The <c>--gpus</c> flag of every stage: which devices a run uses.</summary>

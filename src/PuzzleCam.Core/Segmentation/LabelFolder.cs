@@ -1,6 +1,3 @@
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Segmentation;
 
 /// <summary>

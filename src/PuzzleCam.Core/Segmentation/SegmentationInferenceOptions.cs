@@ -1,7 +1,3 @@
-using PuzzleCam.Cams;
-using PuzzleCam.Experiments;
-using PuzzleCam.Models;
-
 namespace PuzzleCam.Segmentation;
 
 /// <summary>

@@ -1,10 +1,4 @@
-using System.Globalization;
 using PuzzleCam.Data;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Segmentation;
 

@@ -1,12 +1,7 @@
 using System.Runtime.InteropServices;
-using PuzzleCam.Cams;
 using PuzzleCam.Crf;
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Segmentation;
 

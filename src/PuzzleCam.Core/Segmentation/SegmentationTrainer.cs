@@ -1,17 +1,8 @@
 using PuzzleCam.Data;
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Segmentation;
-
-/// <summary>What a segmentation training run left: the kept model and the score that chose it (-1 with no evaluation).</summary>
-public sealed record SegmentationTrainingResult(string Tag, string ModelPath, CheckpointSelection Selection, double BestMiou, long Iterations, TimeSpan Elapsed);
 
 /// <summary>
 /// Stage 7: trains DeepLabv3+ on a folder of label PNGs (the pseudo labels) on <see cref="Trainer"/>'s resumable loop,
@@ -21,21 +12,6 @@ public sealed record SegmentationTrainingResult(string Tag, string ModelPath, Ch
 /// </summary>
 public static class SegmentationTrainer
 {
-    public static SegmentationTrainingResult Run(SegmentationTrainingOptions options, IProgress<TrainingRecord>? progress = null,
-        Action<string>? echo = null, CancellationToken cancel = default)
-    {
-        var all = Trainer.Prepare(options);
-        var labels = new LabelFolder(options.LabelFolder, options.LabelFlag);
-        var (train, validation, scoredOn) = SegmentationValidation.Split(options, all, labels);
-        all.CheckReadable(cancel);
-        labels.Check(all, cancel);
-        validation?.Dataset.CheckReadable(cancel);
-        if (options.Selection == CheckpointSelection.ValGt)
-            new LabelFolder(Path.Combine(validation!.Dataset.Root, "SegmentationClass"), $"ground truth of --eval_domain {options.EvalDomain}").Check(validation.Dataset, cancel);
-        var outcome = Trainer.Run(new Stage(options, train, labels, validation, scoredOn), progress, echo, cancel);
-        return new SegmentationTrainingResult(options.Tag, outcome.ModelPath, options.Selection, outcome.BestMiou, outcome.Iterations, outcome.Elapsed);
-    }
-
     /// <summary>
     /// DeepLabv3+ as the options build it: its backbone starts from the classifier of <c>--backbone_from</c>, or from
     /// ImageNet weights when the backbone or <c>--pretrained</c> provides them.
@@ -49,11 +25,11 @@ public static class SegmentationTrainer
         return model;
     }
 
-    private sealed record Sample(ChwImage Image, LabelMap Mask);
+    internal sealed record Sample(ChwImage Image, LabelMap Mask);
 
-    private sealed record Batch(Tensor Images, Tensor Masks, long ValidPixels);
+    internal sealed record Batch(Tensor Images, Tensor Masks, long ValidPixels);
 
-    private sealed class Stage(SegmentationTrainingOptions options, VocDataset train, LabelFolder labels, SegmentationValidation? validation, string scoredOn)
+    internal sealed class Stage(SegmentationTrainingOptions options, VocDataset train, LabelFolder labels, SegmentationValidation? validation, string scoredOn)
         : TrainingStage<DeepLabV3Plus, Sample, Batch>
     {
         private readonly TransformPipeline _pipeline = TransformPipeline.ForSegmentationTraining(AugmentationOptions.Segmentation with

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
 
 namespace PuzzleCam.Segmentation;
 
@@ -89,4 +87,18 @@ public sealed record SegmentationTrainingOptions() : TrainingOptions(maxEpoch: 5
     {
         BackboneFrom = BackboneFrom is null ? null : Layout.Portable(BackboneFrom), LabelDir = LabelDir is null ? null : Layout.Portable(LabelDir),
     };
+
+    /// <inheritdoc/>
+    public override TrainingStage OpenStage(CancellationToken cancel)
+    {
+        var all = Trainer.Prepare(this);
+        var labels = new LabelFolder(LabelFolder, LabelFlag);
+        var (train, validation, scoredOn) = SegmentationValidation.Split(this, all, labels);
+        all.CheckReadable(cancel);
+        labels.Check(all, cancel);
+        validation?.Dataset.CheckReadable(cancel);
+        if (Selection == CheckpointSelection.ValGt)
+            new LabelFolder(Path.Combine(validation!.Dataset.Root, "SegmentationClass"), $"ground truth of --eval_domain {EvalDomain}").Check(validation.Dataset, cancel);
+        return new SegmentationTrainer.Stage(this, train, labels, validation, scoredOn);
+    }
 }

@@ -1,11 +1,6 @@
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Data.Voc;
 using PuzzleCam.Evaluation;
-using PuzzleCam.IO;
-using PuzzleCam.Models;
-using PuzzleCam.Training;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Segmentation;
 

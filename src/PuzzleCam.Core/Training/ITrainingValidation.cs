@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Training;
 
 /// <summary>The in-training score of a stage, which decides the model a run keeps.</summary>

@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using PuzzleCam.Data.Loading;
-using PuzzleCam.Data.Voc;
-using PuzzleCam.Experiments;
-using PuzzleCam.Models;
-using PuzzleCam.Runtime;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Training;
 
-/// <summary>What a training run left: the kept model, its score (-1 with no validation) and where the run ended.</summary>
-public sealed record TrainingOutcome(string ModelPath, double BestMiou, double BestThreshold, long Iterations, double LastLoss, TimeSpan Elapsed);
+/// <summary>
+/// What a training run of any stage left: the kept model, its score and the background threshold that gave it (-1 and
+/// 0 for a stage without validation), and where the run ended.
+/// </summary>
+public sealed record TrainingResult(string Tag, string ModelPath, double BestMiou, double BestThreshold, long Iterations, double LastLoss, TimeSpan Elapsed);
 
 /// <summary>
 /// The training loop of every stage, as the reference's scripts run it: <c>max_epoch</c> epochs of shuffled batches
@@ -34,11 +32,22 @@ public static class Trainer
     }
 
     /// <summary>
+    /// Trains the stage of <paramref name="options"/> (stage 1's classifier, stage 4's AffinityNet, stage 7's
+    /// DeepLabv3+) as <see cref="Run{TModel, TSample, TBatch}"/> does, after its inputs are checked.
+    /// </summary>
+    public static TrainingResult Run(TrainingOptions options, IProgress<TrainingRecord>? progress = null, Action<string>? echo = null,
+        CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.OpenStage(cancel).Train(progress, echo, cancel);
+    }
+
+    /// <summary>
     /// Trains <paramref name="stage"/> to <c>max_epoch</c> epochs (or <c>max_iterations</c>), resuming the run of its
     /// tag when one was left. Every log entry also goes to <paramref name="progress"/> and every log line to
     /// <paramref name="echo"/>; a cancellation saves the state the model holds, then throws.
     /// </summary>
-    public static TrainingOutcome Run<TModel, TSample, TBatch>(TrainingStage<TModel, TSample, TBatch> stage, IProgress<TrainingRecord>? progress = null,
+    public static TrainingResult Run<TModel, TSample, TBatch>(TrainingStage<TModel, TSample, TBatch> stage, IProgress<TrainingRecord>? progress = null,
         Action<string>? echo = null, CancellationToken cancel = default) where TModel : nn.Module, IReferenceCheckpoint
     {
         ArgumentNullException.ThrowIfNull(stage);
@@ -119,7 +128,7 @@ public static class Trainer
         }
         // A rerun of a finished run whose model file was removed has nothing left to train, but keeps its last weights.
         if (validation is null && !File.Exists(run.ModelPath)) run.SaveModel(model);
-        return new TrainingOutcome(run.ModelPath, run.BestMiou, run.BestThreshold, iteration, last, clock.Elapsed);
+        return new TrainingResult(stage.Options.Tag, run.ModelPath, run.BestMiou, run.BestThreshold, iteration, last, clock.Elapsed);
     }
 
     /// <summary>Scores the model, keeps it when it beats the best so far, and logs the score.</summary>

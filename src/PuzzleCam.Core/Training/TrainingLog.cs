@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Training;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using PuzzleCam.Experiments;
 
 namespace PuzzleCam.Training;
 
@@ -101,6 +100,12 @@ public abstract record TrainingOptions
         if (NumWorkers < 0) throw new BadInputException($"--num_workers must be non-negative, got {NumWorkers}");
         if (Pretrained is not null && !File.Exists(Pretrained)) throw new FileNotFoundException($"{Pretrained}: pretrained weights not found (--pretrained)", Pretrained);
     }
+
+    /// <summary>
+    /// The stage these options train, its inputs opened and read once, so that a missing or corrupt file stops the run
+    /// before its first step; <see cref="Trainer.Run(TrainingOptions, IProgress{TrainingRecord}?, Action{string}?, CancellationToken)"/> trains it.
+    /// </summary>
+    public abstract TrainingStage OpenStage(CancellationToken cancel);
 
     /// <summary>
     /// The options that decide the run's numbers, as JSON, with paths relative to the experiments folder so that a

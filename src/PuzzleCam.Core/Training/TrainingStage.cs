@@ -1,8 +1,16 @@
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.Models;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Training;
+
+/// <summary>A trainable stage, whatever its network and samples: what <see cref="TrainingOptions.OpenStage"/> returns.</summary>
+public abstract class TrainingStage
+{
+    /// <summary>The stage's options; the trainer reads the shared ones.</summary>
+    public abstract TrainingOptions Options { get; }
+
+    /// <summary>Runs <see cref="Trainer"/>'s loop on this stage with its own network and sample types.</summary>
+    internal abstract TrainingResult Train(IProgress<TrainingRecord>? progress, Action<string>? echo, CancellationToken cancel);
+}
 
 /// <summary>
 /// What a trainable stage brings to <see cref="Trainer"/>: its network and the parameter groups it optimizes, how a
@@ -12,10 +20,10 @@ namespace PuzzleCam.Training;
 /// <typeparam name="TModel">The network trained.</typeparam>
 /// <typeparam name="TSample">One augmented training sample, made on a loader thread.</typeparam>
 /// <typeparam name="TBatch">The samples of one step, made on the training thread.</typeparam>
-public abstract class TrainingStage<TModel, TSample, TBatch> where TModel : nn.Module, IReferenceCheckpoint
+public abstract class TrainingStage<TModel, TSample, TBatch> : TrainingStage where TModel : nn.Module, IReferenceCheckpoint
 {
-    /// <summary>The stage's options; the trainer reads the shared ones.</summary>
-    public abstract TrainingOptions Options { get; }
+    internal override TrainingResult Train(IProgress<TrainingRecord>? progress, Action<string>? echo, CancellationToken cancel) =>
+        Trainer.Run(this, progress, echo, cancel);
 
     /// <summary>The samples of one epoch (a step takes <see cref="TrainingOptions.BatchSize"/> of them, the last partial batch dropped).</summary>
     public abstract int Count { get; }

@@ -1,6 +1,5 @@
 using PuzzleCam.Data.Loading;
 using PuzzleCam.Data.Transforms;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Training;
 

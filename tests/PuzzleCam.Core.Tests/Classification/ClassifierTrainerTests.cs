@@ -1,3 +1,4 @@
+using PuzzleCam.Training;
 using System.Text.Json.Nodes;
 using PuzzleCam.Classification;
 using PuzzleCam.Data.Synthetic;
@@ -37,10 +38,10 @@ public class ClassifierTrainerTests
     public void InterruptedRunResumesToTheSameWeights()
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
-        var straight = ClassifierTrainer.Run(Options(experiments, "straight"));
+        var straight = Trainer.Run(Options(experiments, "straight"));
         Assert.Equal(4, straight.Iterations);
-        ClassifierTrainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
-        var resumed = ClassifierTrainer.Run(Options(experiments, "resumed"));
+        Trainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
+        var resumed = Trainer.Run(Options(experiments, "resumed"));
         Assert.Equal(4, resumed.Iterations);
 
         var a = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "straight", "model-4.pth"));
@@ -58,8 +59,8 @@ public class ClassifierTrainerTests
     public void ResumingWithOtherOptionsIsRefused()
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
-        ClassifierTrainer.Run(Options(experiments, "x") with { MaxIterations = 1 });
-        var e = Assert.ThrowsAny<BadInputException>(() => ClassifierTrainer.Run(Options(experiments, "x") with { LearningRate = 0.5 }));
+        Trainer.Run(Options(experiments, "x") with { MaxIterations = 1 });
+        var e = Assert.ThrowsAny<BadInputException>(() => Trainer.Run(Options(experiments, "x") with { LearningRate = 0.5 }));
         Assert.Contains("other options", e.Message);
     }
 
@@ -67,7 +68,7 @@ public class ClassifierTrainerTests
     public void BaselineTrainsAndSavesItsBestModel()
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
-        var result = ClassifierTrainer.Run(Options(experiments, "base") with { Puzzle = false });
+        var result = Trainer.Run(Options(experiments, "base") with { Puzzle = false });
         Assert.InRange(result.BestMiou, 0, 100);
         using var model = Classifier.Create("resnet18", NormMode.Fix);
         model.LoadCheckpoint(result.ModelPath);

@@ -1,3 +1,4 @@
+using PuzzleCam.Training;
 using System.Text.Json.Nodes;
 using PuzzleCam.Data.Synthetic;
 using PuzzleCam.Models;
@@ -36,10 +37,10 @@ public class SegmentationTrainerTests
     public void InterruptedRunResumesToTheSameWeights()
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
-        var straight = SegmentationTrainer.Run(Options(experiments, "straight"));
+        var straight = Trainer.Run(Options(experiments, "straight"));
         Assert.Equal(4, straight.Iterations);
-        SegmentationTrainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
-        var resumed = SegmentationTrainer.Run(Options(experiments, "resumed"));
+        Trainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
+        var resumed = Trainer.Run(Options(experiments, "resumed"));
         Assert.Equal(4, resumed.Iterations);
 
         var a = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "straight", "model-4.pth"));
@@ -60,7 +61,7 @@ public class SegmentationTrainerTests
     public void WithoutSelectionTheLastEpochIsKept()
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
-        var result = SegmentationTrainer.Run(Options(experiments, "last") with { Selection = CheckpointSelection.None, MaxEpoch = 1 });
+        var result = Trainer.Run(Options(experiments, "last") with { Selection = CheckpointSelection.None, MaxEpoch = 1 });
         Assert.Equal(-1, result.BestMiou);
         var kept = TorchCheckpoint.Read(result.ModelPath);
         var last = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "last", $"model-{result.Iterations}.pth"));

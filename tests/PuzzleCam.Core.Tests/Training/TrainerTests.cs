@@ -10,7 +10,10 @@ namespace PuzzleCam.Core.Tests.Training;
 /// <summary>The shared training loop on a tiny stage: a linear regression of 12 noisy samples, 3 steps an epoch.</summary>
 public class TrainerTests
 {
-    private sealed record TinyOptions() : TrainingOptions(maxEpoch: 3, learningRate: 0.1, weightDecay: 1e-4, minImageSize: 1, maxImageSize: 1);
+    private sealed record TinyOptions() : TrainingOptions(maxEpoch: 3, learningRate: 0.1, weightDecay: 1e-4, minImageSize: 1, maxImageSize: 1)
+    {
+        public override TrainingStage OpenStage(CancellationToken cancel) => new TinyStage(this);
+    }
 
     private sealed class TinyNet : nn.Module<Tensor, Tensor>, IReferenceCheckpoint
     {

@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
 using PuzzleCam.Data.Transforms;
-using PuzzleCam.IO;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Data.Loading;
 

@@ -1,4 +1,3 @@
-using PuzzleCam.IO;
 using SkiaSharp;
 
 namespace PuzzleCam.Data.Synthetic;

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Synthetic;
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Transforms;
 
 /// <summary>

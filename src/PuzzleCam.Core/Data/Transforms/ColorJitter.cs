@@ -1,5 +1,3 @@
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Transforms;
 
 /// <summary>The four factors of one <see cref="ColorJitter"/> draw: enhancement factors around 1, hue as a fraction of a turn.</summary>

@@ -1,5 +1,3 @@
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Transforms;
 
 /// <summary>The 14 operations of FixMatch's RandAugment pool, in its order.</summary>

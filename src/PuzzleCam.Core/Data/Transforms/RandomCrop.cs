@@ -1,5 +1,3 @@
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Transforms;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Transforms;
 
 /// <summary>Mirrors image and mask together left-to-right with probability 1/2 (one fair bit per sample).</summary>

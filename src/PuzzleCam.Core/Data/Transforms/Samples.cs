@@ -1,5 +1,3 @@
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Transforms;
 
 /// <summary>A sample before normalisation: 8-bit pixels and, for segmentation-style data, its label map of the same size.</summary>

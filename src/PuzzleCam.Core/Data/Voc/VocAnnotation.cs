@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
-using PuzzleCam.IO;
 
 namespace PuzzleCam.Data.Voc;
 

@@ -1,6 +1,3 @@
-using PuzzleCam.Experiments;
-using PuzzleCam.IO;
-
 namespace PuzzleCam.Data.Voc;
 
 /// <summary>One image of a VOC split: pixels, image-level tags and, where the split has it, the ground-truth mask.</summary>

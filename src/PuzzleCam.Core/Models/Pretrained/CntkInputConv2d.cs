@@ -1,7 +1,4 @@
-using PuzzleCam.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Models.Pretrained;
 

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using PuzzleCam.IO;
-using static TorchSharp.torch;
 
 namespace PuzzleCam.Models.Pretrained;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace PuzzleCam.Models.Pretrained;
 
 /// <summary>Settings of the ImageNet ResNet-18 backbone built by <see cref="PretrainedResNet18"/>.</summary>
