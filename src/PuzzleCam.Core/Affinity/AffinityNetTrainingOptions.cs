@@ -36,7 +36,7 @@ public sealed record AffinityNetTrainingOptions() : TrainingOptions(maxEpoch: 3,
     /// <inheritdoc/>
     public override TrainingStage OpenStage(CancellationToken cancel)
     {
-        var train = Trainer.Prepare(this);
+        var train = OpenTrainingSplit();
         StageInputs.RequireFolder(LabelDir, "--label_name", AffinityLabelRunner.StageName, train.Ids, ".png");
         train.CheckReadable(cancel);
         return new AffinityNetTrainer.Stage(this, train);

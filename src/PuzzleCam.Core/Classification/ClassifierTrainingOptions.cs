@@ -47,7 +47,7 @@ public sealed record ClassifierTrainingOptions() : TrainingOptions(maxEpoch: 15,
     /// <inheritdoc/>
     public override TrainingStage OpenStage(CancellationToken cancel)
     {
-        var train = Trainer.Prepare(this);
+        var train = OpenTrainingSplit();
         var evaluation = VocDataset.Open(DataDir, ImageListSource.FromDomain(EvalDomain));
         train.CheckReadable(cancel);
         evaluation.CheckReadable(cancel);

@@ -91,7 +91,7 @@ public sealed record SegmentationTrainingOptions() : TrainingOptions(maxEpoch: 5
     /// <inheritdoc/>
     public override TrainingStage OpenStage(CancellationToken cancel)
     {
-        var all = Trainer.Prepare(this);
+        var all = OpenTrainingSplit();
         var labels = new LabelFolder(LabelFolder, LabelFlag);
         var (train, validation, scoredOn) = SegmentationValidation.Split(this, all, labels);
         all.CheckReadable(cancel);

@@ -20,18 +20,6 @@ public sealed record TrainingResult(string Tag, string ModelPath, double BestMio
 public static class Trainer
 {
     /// <summary>
-    /// What every stage does before it reads its own inputs: checks <paramref name="options"/>, loads libtorch, and
-    /// opens the training split.
-    /// </summary>
-    public static VocDataset Prepare(TrainingOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        TorchRuntime.EnsureLoaded();
-        return VocDataset.Open(options.DataDir, ImageListSource.FromDomain(options.Domain));
-    }
-
-    /// <summary>
     /// Trains the stage of <paramref name="options"/> (stage 1's classifier, stage 4's AffinityNet, stage 7's
     /// DeepLabv3+) as <see cref="Run{TModel, TSample, TBatch}"/> does, after its inputs are checked.
     /// </summary>

@@ -108,6 +108,17 @@ public abstract record TrainingOptions
     public abstract TrainingStage OpenStage(CancellationToken cancel);
 
     /// <summary>
+    /// What every stage does before it reads its own inputs: checks these options, loads libtorch, and opens the
+    /// training split.
+    /// </summary>
+    protected VocDataset OpenTrainingSplit()
+    {
+        Validate();
+        TorchRuntime.EnsureLoaded();
+        return VocDataset.Open(DataDir, ImageListSource.FromDomain(Domain));
+    }
+
+    /// <summary>
     /// The options that decide the run's numbers, as JSON, with paths relative to the experiments folder so that a
     /// moved one resumes; a resume with other options would mix two runs, so <see cref="Experiments.TrainingRun"/>
     /// refuses it. Stopping early, the loader's threads and the devices change no number, so they are left out.
