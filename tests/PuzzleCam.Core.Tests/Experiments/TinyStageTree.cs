@@ -53,5 +53,34 @@ public sealed class TinyStageTree : IDisposable
         return new ClassMaps(1, height, width, values);
     }
 
+    /// <summary>
+    /// Writes a CAM folder as stage 2 would (<c>cam</c> at stride 4 and <c>hr_cam</c> at the image's size) to
+    /// <c>predictions/{name}</c>: image <c>i</c> names the classes <paramref name="keys"/>(i) (after the leading 0), and
+    /// plane <c>c</c> holds <paramref name="value"/>(c, plane count, x / width) at every pixel of both arrays.
+    /// </summary>
+    public string WriteCams(string name, Func<int, long[]> keys, Func<int, int, double, float> value) =>
+        WriteMaps(name, CamInferenceRunner.StageName, (i, image) =>
+        {
+            long[] named = [0, .. keys(i)];
+            int classes = named.Length - 1;
+            return new CamFile(named,
+                Cam: Planes(classes, (image.Width + 3) / 4, (image.Height + 3) / 4, value),
+                HighResCam: Planes(classes, image.Width, image.Height, value));
+        });
+
+    /// <summary>Maps [classes, H, W] whose plane c holds <paramref name="value"/>(c, classes, x / width) in every row.</summary>
+    public static ClassMaps Planes(int classes, int width, int height, Func<int, int, double, float> value)
+    {
+        var values = new float[classes * width * height];
+        for (int c = 0; c < classes; c++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                    values[(c * height + y) * width + x] = value(c, classes, (double)x / width);
+        return new ClassMaps(classes, height, width, values);
+    }
+
+    /// <summary>For <see cref="WriteCams"/>: class c of <paramref name="classes"/> is 1 on its own vertical stripe of the image's left 60%, 0 elsewhere.</summary>
+    public static float Stripes(int c, int classes, double x) => x < 0.6 && (int)(x / 0.6 * classes) == c ? 1f : 0f;
+
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
