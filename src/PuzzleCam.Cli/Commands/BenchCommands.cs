@@ -117,7 +117,7 @@ internal static class BenchCommands
         StageFlags.Mode(flags, "backbone BatchNorm mode", o => o.Mode, (o, v) => o with { Mode = v });
         flags.Switch("use_gn", "GroupNorm in the ASPP and decoder (false: BatchNorm)", o => o.UseGroupNorm, (o, v) => o with { UseGroupNorm = v });
         StageFlags.Scales(flags, o => o.Scales, (o, v) => o with { Scales = v });
-        flags.Int("iteration", "dense CRF iterations (0: none)", o => o.Iteration, (o, v) => o with { Iteration = v }, 0, 1000);
+        flags.Int("iteration", "dense CRF iterations (0: none)", o => o.CrfIterations, (o, v) => o with { CrfIterations = v }, 0, 1000);
         flags.Optional("checkpoint", "network weights (default: the backbone's own initial weights; the time does not depend on them)", (o, v) => o with { Checkpoint = v });
         flags.Bind(StageFlags.Gpus(), (o, v) => o with { Gpus = v });
         return BenchFlags.Command(flags, "runs", "seg-infer", "Stage 8 on one image: every scale and its flip through DeepLabv3+, softmax, dense CRF (no decoding or writing).",

@@ -46,7 +46,6 @@ public static class CamBenchmark
     /// </summary>
     public static CamBenchmarkResult RunMultiScale(CamBenchmarkOptions options, Action<string>? report = null)
     {
-        Runtime.TorchRuntime.EnsureLoaded();
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateRuns();
         if (options.Scales.Count == 0) throw new BadInputException("--scales is empty");

@@ -31,7 +31,7 @@ public sealed record SegmentationInferenceBenchmarkOptions : BenchmarkOptions
     public IReadOnlyList<double> Scales { get; init; } = CamInferenceOptions.DefaultScales;
 
     /// <summary>CRF iterations, as <c>--iteration</c> of the inference (the reference's README: 10).</summary>
-    public int Iteration { get; init; } = 10;
+    public int CrfIterations { get; init; } = 10;
 
     /// <summary>Network weights; null: the backbone's own initial weights (they change no timing).</summary>
     public string? Checkpoint { get; init; }
@@ -49,7 +49,7 @@ public sealed record SegmentationInferenceBenchmarkResult(SegmentationInferenceB
     Timing Total, Timing Prepare, Timing Network, Timing Crf)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"seg-infer {Options.Backbone} ({(Options.UseGroupNorm ? "GN" : "BN")} head), {Width}x{Height}, scales {string.Join(",", Options.Scales.Select(CamInferenceOptions.FormatScale))} with flips, CRF t={Options.Iteration}, {Device}: {Total}; " +
+        $"seg-infer {Options.Backbone} ({(Options.UseGroupNorm ? "GN" : "BN")} head), {Width}x{Height}, scales {string.Join(",", Options.Scales.Select(CamInferenceOptions.FormatScale))} with flips, CRF t={Options.CrfIterations}, {Device}: {Total}; " +
         $"of which resize+normalize {Prepare.Median:F4} s, network {Network.Median:F4} s, CRF+argmax {Crf.Median:F4} s");
 }
 
@@ -94,7 +94,7 @@ public static class SegmentationBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateRuns();
-        if (options.Iteration < 0) throw new BadInputException($"--iteration must be at least 0, got {options.Iteration}");
+        if (options.CrfIterations < 0) throw new BadInputException($"--iteration must be at least 0, got {options.CrfIterations}");
         if (options.Scales.Count == 0) throw new BadInputException("--scales is empty");
         var image = ImageCodec.ReadRgb(options.ImagePath);
         TorchRuntime.EnsureLoaded();
@@ -102,7 +102,7 @@ public static class SegmentationBenchmark
         using var model = DeepLabV3Plus.Create(options.Backbone, options.Mode, options.UseGroupNorm);
         if (options.Checkpoint is not null) model.LoadCheckpoint(options.Checkpoint);
         model.to(device);
-        var predictor = new SegmentationPredictor(model, device, options.Scales, options.Iteration);
+        var predictor = new SegmentationPredictor(model, device, options.Scales, options.CrfIterations);
         var prepare = new List<double>();
         var network = new List<double>();
         var crf = new List<double>();
