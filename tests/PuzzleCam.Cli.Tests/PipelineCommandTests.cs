@@ -1,11 +1,26 @@
 namespace PuzzleCam.Cli.Tests;
 
-public class PipelineCommandTests
+public sealed class PipelineCommandTests : IDisposable
 {
+    private readonly List<string> _folders = [];
+
+    /// <summary>A new temporary folder, removed when the test ends: each tiny pipeline writes hundreds of megabytes of models.</summary>
+    private string Folder(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        _folders.Add(folder);
+        return folder;
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders.Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
+    }
+
     [Fact]
     public void MakeSyntheticWritesAVocTreeThatCheckDataAccepts()
     {
-        var root = Path.Combine(Directory.CreateTempSubdirectory("cli").FullName, "syn");
+        var root = Path.Combine(Folder("cli"), "syn");
         var made = CliHarness.Run("make-synthetic", "--out", root, "--train", "6", "--val", "3", "--size", "64", "--seed", "3");
         Assert.Equal(0, made.ExitCode);
         Assert.Contains("train_aug 6 images", made.Output);
@@ -31,7 +46,7 @@ public class PipelineCommandTests
     [Fact]
     public void VocPresetWithoutPretrainedWeightsRefusesAtOnceNamingTheFlag()
     {
-        var work = Directory.CreateTempSubdirectory("voc").FullName;
+        var work = Folder("voc");
         var experiments = Path.Combine(work, "experiments");
         var result = CliHarness.Run("reproduce", "--preset", "voc", "--data_dir", Path.Combine(work, "VOC2012"), "--experiments_dir", experiments);
         Assert.Equal(1, result.ExitCode);
@@ -58,7 +73,7 @@ public class PipelineCommandTests
     [Trait("Category", "Slow")]
     public void ReproduceRunsOnATinySyntheticPreset()
     {
-        var work = Directory.CreateTempSubdirectory("reproduce").FullName;
+        var work = Folder("reproduce");
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
         string[] args = ["reproduce", "--stages", "all", .. TinyPreset(data, experiments)];
@@ -92,7 +107,7 @@ public class PipelineCommandTests
         Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(experiments, "reproduce.json")));
 
         // The dataset and experiments folders moved together elsewhere still resume: every record is relative.
-        var moved = Path.Combine(Directory.CreateTempSubdirectory("reproduce-moved").FullName, "work");
+        var moved = Path.Combine(Folder("reproduce-moved"), "work");
         Directory.Move(work, moved);
         var there = CliHarness.Run(["reproduce", "--stages", "all",
             .. TinyPreset(Path.Combine(moved, "datasets", "synthetic"), Path.Combine(moved, "experiments"))]);
@@ -112,7 +127,7 @@ public class PipelineCommandTests
     [InlineData("--alpha", "0")]
     public void AblationNamesABadFlagInOneLine(string flag, string value)
     {
-        var work = Directory.CreateTempSubdirectory("ablation-bad").FullName;
+        var work = Folder("ablation-bad");
         var data = Path.Combine(work, "datasets", "synthetic");
         var result = CliHarness.Run("ablation", "--data_dir", data, "--experiments_dir", Path.Combine(work, "experiments"), flag, value);
         Assert.NotEqual(0, result.ExitCode);
@@ -134,7 +149,7 @@ public class PipelineCommandTests
     [Trait("Category", "Slow")]
     public void AblationReusesReproducesClassifiersOnATinySyntheticPreset()
     {
-        var work = Directory.CreateTempSubdirectory("ablation").FullName;
+        var work = Folder("ablation");
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
         var tiny = TinyPreset(data, experiments);

@@ -6,12 +6,18 @@ namespace PuzzleCam.Experiments;
 /// <summary>
 /// The files of one training run (stage 1, 4 or 7) under its tag, and the protocol that makes it resumable exactly:
 /// the options fingerprint that a resume must match, the weights, optimizer state and iteration saved together, the
-/// best model kept by its score, and the logs cut back to the iteration a resume starts from.
+/// best model kept by its score, and the logs cut back to the iteration a resume starts from. A finished run keeps its
+/// model and a state file that says it finished, not the weights and optimizer state a resume would need: nothing can
+/// go on from it (other options are another run), and they are twice the model's size.
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
-    /// <summary>What a checkpoint records besides weights; TextLogLength is null when the state file holds none.</summary>
-    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options, long? TextLogLength = null);
+    /// <summary>
+    /// What a checkpoint records besides weights; TextLogLength and LastLoss are null when the state file holds none,
+    /// and a Finished state names no weight files.
+    /// </summary>
+    private sealed record ResumeState(long Iteration, double BestMiou, double BestThreshold, string Options, long? TextLogLength = null,
+        double? LastLoss = null, bool Finished = false);
 
     private readonly string _fingerprint;
     private readonly FolderLock _lock;
@@ -48,10 +54,23 @@ public sealed class TrainingRun : IDisposable
             _lock.Dispose();
             throw;
         }
+        if (state.Finished)
+        {
+            if (!File.Exists(ModelPath))
+            {
+                _lock.Dispose();
+                throw new InvalidDataFileException(ModelPath,
+                    $"missing: run '{tag}' finished at iteration {state.Iteration} and kept only this model; delete {ResumeDir} to train it again");
+            }
+            // A run killed between writing its finished state and removing its resume files left them behind.
+            RemoveAllBut(statePath);
+        }
         _resumeTextLength = state.TextLogLength;
         StartIteration = state.Iteration;
         BestMiou = state.BestMiou;
         BestThreshold = state.BestThreshold;
+        LastLoss = state.LastLoss ?? double.NaN;
+        IsFinished = state.Finished;
         IsResumed = true;
     }
 
@@ -120,6 +139,12 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The iteration training starts from (0 for a new run).</summary>
     public long StartIteration { get; }
 
+    /// <summary>Whether the run left was finished: its model is kept, and there are no weights to resume from.</summary>
+    public bool IsFinished { get; }
+
+    /// <summary>The loss of the last step before <see cref="StartIteration"/>; NaN for a new run or a state that holds none.</summary>
+    public double LastLoss { get; } = double.NaN;
+
     /// <summary>The best score so far (-1 before any), and the threshold it was reached at.</summary>
     public double BestMiou { get; private set; } = -1;
 
@@ -128,7 +153,7 @@ public sealed class TrainingRun : IDisposable
     /// <summary>Loads the saved weights and optimizer state of a resumed run.</summary>
     public void Restore(IReferenceCheckpoint model, PolyOptimizer optimizer)
     {
-        if (!IsResumed) return;
+        if (!IsResumed || IsFinished) return;
         model.LoadCheckpoint(ModelFile(StartIteration));
         var optimizerPath = OptimizerFile(StartIteration);
         optimizer.LoadState(TorchCheckpoint.Read(optimizerPath), optimizerPath);
@@ -164,11 +189,11 @@ public sealed class TrainingRun : IDisposable
     /// When <paramref name="cancel"/> is set: logs where the run stopped, saves the resume state there, and throws.
     /// The line goes to the log before the save, so that a resumed log, cut back to the saved length, keeps it.
     /// </summary>
-    public void StopIfCancelled(TrainingLog log, IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, CancellationToken cancel)
+    public void StopIfCancelled(TrainingLog log, IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, double lastLoss, CancellationToken cancel)
     {
         if (!cancel.IsCancellationRequested) return;
         log.Line($"[i] stopped at iteration {iteration}; a rerun resumes here");
-        Save(model, optimizer, iteration);
+        Save(model, optimizer, iteration, lastLoss);
         cancel.ThrowIfCancellationRequested();
     }
 
@@ -179,7 +204,8 @@ public sealed class TrainingRun : IDisposable
     /// cancelled validation is not wrapped: its iteration's score would be missing from a run resumed there, so that
     /// run goes on from the checkpoint before it.
     /// </summary>
-    public T SavingOnCancel<T>(Func<T> work, TrainingLog log, IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, CancellationToken cancel)
+    public T SavingOnCancel<T>(Func<T> work, TrainingLog log, IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, double lastLoss,
+        CancellationToken cancel)
     {
         try
         {
@@ -187,7 +213,7 @@ public sealed class TrainingRun : IDisposable
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            StopIfCancelled(log, model, optimizer, iteration, cancel);
+            StopIfCancelled(log, model, optimizer, iteration, lastLoss, cancel);
             throw;
         }
     }
@@ -197,16 +223,37 @@ public sealed class TrainingRun : IDisposable
     /// iteration, the state file that names that iteration is replaced last, and only then are older files removed:
     /// whenever the process dies, the state file and the files it names belong together.
     /// </summary>
-    public void Save(IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration)
+    public void Save(IReferenceCheckpoint model, PolyOptimizer optimizer, long iteration, double lastLoss)
     {
         Directory.CreateDirectory(ResumeDir);
         var modelPath = ModelFile(iteration);
         var optimizerPath = OptimizerFile(iteration);
         model.SaveCheckpoint(modelPath);
         TorchCheckpoint.Write(optimizerPath, optimizer.StateDict());
-        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new ResumeState(iteration, BestMiou, BestThreshold, _fingerprint, _log?.TextLength)));
-        var keep = new HashSet<string>([Path.GetFullPath(modelPath), Path.GetFullPath(optimizerPath), Path.GetFullPath(StatePath),
-            Path.GetFullPath(Path.Combine(ResumeDir, FolderLock.FileName))]);
+        WriteState(iteration, lastLoss, finished: false);
+        RemoveAllBut(modelPath, optimizerPath, StatePath);
+    }
+
+    /// <summary>
+    /// Records that the run ended at its last iteration, <paramref name="iteration"/>, and removes its resume weights:
+    /// the state file is replaced first, so a process that dies in between leaves a finished run, whose leftover files
+    /// the next open removes.
+    /// </summary>
+    public void Finish(long iteration, double lastLoss)
+    {
+        Directory.CreateDirectory(ResumeDir);
+        WriteState(iteration, lastLoss, finished: true);
+        RemoveAllBut(StatePath);
+    }
+
+    private void WriteState(long iteration, double lastLoss, bool finished) =>
+        AtomicFile.WriteAllText(StatePath, JsonSerializer.Serialize(new ResumeState(iteration, BestMiou, BestThreshold, _fingerprint, _log?.TextLength,
+            double.IsFinite(lastLoss) ? lastLoss : null, finished)));
+
+    /// <summary>Deletes every file of the resume folder but <paramref name="kept"/> and the folder's lock.</summary>
+    private void RemoveAllBut(params string[] kept)
+    {
+        var keep = new HashSet<string>(kept.Append(Path.Combine(ResumeDir, FolderLock.FileName)).Select(Path.GetFullPath));
         foreach (var stale in Directory.GetFiles(ResumeDir).Where(f => !keep.Contains(Path.GetFullPath(f))))
             File.Delete(stale);
     }

@@ -15,7 +15,7 @@ public sealed record TrainingResult(string Tag, string ModelPath, double BestMio
 /// <c>print_ratio</c> of an epoch, and after every epoch a validation that keeps the best model (or, with none, the
 /// last weights). A run can be interrupted and resumed exactly where it stopped: weights, optimizer state and
 /// iteration are saved at every evaluation point and on cancellation, and neither the batches nor the augmentation of
-/// iteration n depend on what ran before it.
+/// iteration n depend on what ran before it. At the last iteration only the model and a finished state are kept.
 /// </summary>
 public static class Trainer
 {
@@ -72,16 +72,16 @@ public static class Trainer
             new BatchLoaderOptions { BatchSize = options.BatchSize, Workers = options.NumWorkers, Seed = (ulong)options.Seed, Shuffle = true, DropLast = true });
         var averages = new TermAverages(stage.TermNames);
         for (int r = 0; r < devices.Count; r++) parallel.Replica(r).train();
-        double last = double.NaN;
+        double last = run.LastLoss;
         long iteration = start;
         using (var batches = loader.Endless(start, cancel).GetEnumerator())
         {
             while (iteration < stopIteration)
             {
-                run.StopIfCancelled(log, model, optimizer, iteration, cancel);
+                run.StopIfCancelled(log, model, optimizer, iteration, last, cancel);
                 using (NewDisposeScope())
                 {
-                    run.SavingOnCancel(batches.MoveNext, log, model, optimizer, iteration, cancel);
+                    run.SavingOnCancel(batches.MoveNext, log, model, optimizer, iteration, last, cancel);
                     // Seeding torch's generator per iteration makes the draws of iteration n independent of what ran
                     // before, so a resumed run continues exactly.
                     if (stage.DrawsInForward) manual_seed(IterationSeed(options.Seed, iteration));
@@ -110,12 +110,11 @@ public static class Trainer
                 {
                     if (validation is null) run.SaveModel(model);
                     else Evaluate(run, log, validation, model, devices[0], iteration, clock, progress, cancel);
-                    run.Save(model, optimizer, iteration);
+                    if (iteration == maxIteration) run.Finish(iteration, last);
+                    else run.Save(model, optimizer, iteration, last);
                 }
             }
         }
-        // A rerun of a finished run whose model file was removed has nothing left to train, but keeps its last weights.
-        if (validation is null && !File.Exists(run.ModelPath)) run.SaveModel(model);
         return new TrainingResult(stage.Options.Tag, run.ModelPath, run.BestMiou, run.BestThreshold, iteration, last, clock.Elapsed);
     }
 

@@ -38,20 +38,21 @@ public class ClassifierTrainerTests
     public void InterruptedRunResumesToTheSameWeights()
     {
         var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
-        var straight = Trainer.Run(Options(experiments, "straight"));
-        Assert.Equal(4, straight.Iterations);
+        // Both stop one step before the end, where the resume weights are still kept, to compare them.
+        var straight = Trainer.Run(Options(experiments, "straight") with { MaxIterations = 3 });
+        Assert.Equal(3, straight.Iterations);
         Trainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
-        var resumed = Trainer.Run(Options(experiments, "resumed"));
-        Assert.Equal(4, resumed.Iterations);
+        var resumed = Trainer.Run(Options(experiments, "resumed") with { MaxIterations = 3 });
+        Assert.Equal(3, resumed.Iterations);
 
-        var a = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "straight", "model-4.pth"));
-        var b = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "resumed", "model-4.pth"));
+        var a = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "straight", "model-3.pth"));
+        var b = TorchCheckpoint.Read(Path.Combine(experiments, "checkpoints", "resumed", "model-3.pth"));
         Assert.Equal(a.Keys.Order(), b.Keys.Order());
         foreach (var (key, value) in a)
             Assert.True(value.equal(b[key]).all().item<bool>(), $"{key} differs after resuming");
 
         var log = JsonNode.Parse(File.ReadAllText(Path.Combine(experiments, "data", "resumed.json")))!;
-        Assert.Equal([1L, 2L, 3L, 4L], log["train"]!.AsArray().Select(e => e!["iteration"]!.GetValue<long>()));
+        Assert.Equal([1L, 2L, 3L], log["train"]!.AsArray().Select(e => e!["iteration"]!.GetValue<long>()));
         Assert.True(File.Exists(straight.ModelPath));
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PuzzleCam.Data.Transforms;
+using PuzzleCam.IO;
 using PuzzleCam.Models;
 using PuzzleCam.Training;
 using TorchSharp;
@@ -86,8 +87,6 @@ public class TrainerTests
 
     private static TinyOptions Options(string tag) => new() { Tag = tag, ExperimentsDir = Directory.CreateTempSubdirectory("trainer").FullName, NumWorkers = 2, BatchSize = 4 };
 
-    private static byte[] Checkpoint(TinyOptions o, long iteration) => File.ReadAllBytes(CheckpointPath(o, iteration));
-
     /// <summary>Asserts that two checkpoints hold the same weights (their files differ in the name stored inside).</summary>
     private static void SameWeights(string expected, string actual)
     {
@@ -110,7 +109,6 @@ public class TrainerTests
         Assert.Equal(4, Trainer.Run(new TinyStage(resumed with { MaxIterations = 4 })).Iterations);
         Assert.Equal(9, Trainer.Run(new TinyStage(resumed)).Iterations);
 
-        Assert.Equal(Checkpoint(straight, 9), Checkpoint(resumed, 9));
         SameWeights(straight.Layout.Model(straight.Tag), resumed.Layout.Model(resumed.Tag));
         Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), Entries(resumed, "train").Select(e => e!["iteration"]!.GetValue<long>()));
         Assert.Contains("resuming at iteration 4 of 9", File.ReadAllText(resumed.Layout.TextLog(resumed.Tag)));
@@ -141,7 +139,7 @@ public class TrainerTests
         Assert.Contains("[i] stopped at iteration 5; a rerun resumes here", File.ReadAllText(o.Layout.TextLog(o.Tag)));
 
         Assert.Equal(9, Trainer.Run(new TinyStage(o)).Iterations);
-        Assert.Equal(Checkpoint(straight, 9), Checkpoint(o, 9));
+        SameWeights(straight.Layout.Model(straight.Tag), o.Layout.Model(o.Tag));
     }
 
     [Fact]
@@ -161,10 +159,55 @@ public class TrainerTests
     [Fact]
     public void WithoutValidationTheLastWeightsAreKept()
     {
-        var o = Options("last");
+        var o = Options("last") with { MaxIterations = 7 };
         var outcome = Trainer.Run(new TinyStage(o));
         Assert.Equal(-1, outcome.BestMiou);
-        SameWeights(CheckpointPath(o, 9), outcome.ModelPath);
+        SameWeights(CheckpointPath(o, 7), outcome.ModelPath);
         Assert.True(double.IsFinite(outcome.LastLoss));
+    }
+
+    [Fact]
+    public void AFinishedRunKeepsItsModelAndNoResumeWeightsAndARerunReportsIt()
+    {
+        var o = Options("finished");
+        var first = Trainer.Run(new TinyStage(o, new ListedScores(10, 30, 20)));
+        Assert.Equal(["state.json"], Directory.GetFiles(o.Layout.ResumeDir(o.Tag)).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).ToArray());
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(o.Layout.ResumeDir(o.Tag), "state.json")))!;
+        Assert.True(state["Finished"]!.GetValue<bool>());
+
+        var model = File.ReadAllBytes(first.ModelPath);
+        var again = Trainer.Run(new TinyStage(o, new ListedScores()));
+        Assert.Equal((9L, 30.0, first.LastLoss), (again.Iterations, again.BestMiou, again.LastLoss));
+        Assert.True(double.IsFinite(again.LastLoss));
+        Assert.Equal(model, File.ReadAllBytes(first.ModelPath));
+        Assert.Contains("resuming at iteration 9 of 9", File.ReadAllText(o.Layout.TextLog(o.Tag)));
+    }
+
+    [Fact]
+    public void AFinishedRunWhoseModelIsGoneSaysHowToTrainItAgain()
+    {
+        var o = Options("gone");
+        var first = Trainer.Run(new TinyStage(o));
+        File.Delete(first.ModelPath);
+        var error = Assert.Throws<InvalidDataFileException>(() => Trainer.Run(new TinyStage(o)));
+        Assert.StartsWith(first.ModelPath, error.Message);
+        Assert.Contains($"delete {o.Layout.ResumeDir(o.Tag)} to train it again", error.Message);
+
+        Directory.Delete(o.Layout.ResumeDir(o.Tag), recursive: true);
+        Assert.Equal(9, Trainer.Run(new TinyStage(o)).Iterations);
+        Assert.True(File.Exists(first.ModelPath));
+    }
+
+    [Fact]
+    public void AFinishedRunKilledBeforeItsResumeWeightsWereRemovedLosesThemAtTheNextOpen()
+    {
+        var o = Options("leftover");
+        Trainer.Run(new TinyStage(o));
+        var dir = o.Layout.ResumeDir(o.Tag);
+        File.WriteAllBytes(Path.Combine(dir, "model-9.pth"), [1, 2, 3]);
+        File.WriteAllBytes(Path.Combine(dir, "optimizer-9.pth"), [1, 2, 3]);
+        Assert.Equal(9, Trainer.Run(new TinyStage(o)).Iterations);
+        Assert.False(File.Exists(Path.Combine(dir, "model-9.pth")));
+        Assert.False(File.Exists(Path.Combine(dir, "optimizer-9.pth")));
     }
 }

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace PuzzleCam.Tests;
+
+/// <summary>
+/// Gives each test process one temporary folder of its own and removes it when the process ends, so that a test run
+/// leaves nothing behind however its tests create their folders (the tiny pipelines write hundreds of megabytes of
+/// models each). Every temporary path of the process, the child processes it starts included, lies under it: the
+/// folder is TMPDIR, which <see cref="Path.GetTempPath"/> and <see cref="Directory.CreateTempSubdirectory"/> read.
+/// The folders of test processes that died without cleaning up are removed at the next start.
+/// </summary>
+internal static class TestTemp
+{
+    private const string Prefix = "puzzlecam-tests-";
+
+    /// <summary>This process's temporary folder.</summary>
+    public static string Root { get; private set; } = "";
+
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "the folder must be TMPDIR before any test asks for a temporary path")]
+    internal static void Redirect()
+    {
+        // A second test assembly in the same process (none today) would find the folder already made.
+        if (Environment.GetEnvironmentVariable("TMPDIR") is { } current && Path.GetFileName(current.TrimEnd('/')).StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            Root = current;
+            return;
+        }
+        var parent = Path.GetTempPath();
+        foreach (var stale in Directory.EnumerateDirectories(parent, Prefix + "*"))
+            if (int.TryParse(Path.GetFileName(stale)[Prefix.Length..], out var pid) && !IsRunning(pid))
+                TryDelete(stale);
+        Root = Path.Combine(parent, Prefix + Environment.ProcessId);
+        Directory.CreateDirectory(Root);
+        Environment.SetEnvironmentVariable("TMPDIR", Root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveAfterExit(Root);
+    }
+
+    /// <summary>
+    /// Removes <paramref name="folder"/> by a process of its own: the test platform kills the test process soon after
+    /// the last test, often before a delete of a few hundred megabytes is done.
+    /// </summary>
+    private static void RemoveAfterExit(string folder)
+    {
+        try
+        {
+            using var remover = Process.Start(new ProcessStartInfo("rm", ["-rf", "--", folder]) { UseShellExecute = false });
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            TryDelete(folder);
+        }
+    }
+
+    /// <summary>Removes <paramref name="folder"/> and everything in it; what cannot be removed now goes at the next sweep.</summary>
+    public static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}
