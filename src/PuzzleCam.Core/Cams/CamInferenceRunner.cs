@@ -23,7 +23,9 @@ public static class CamInferenceRunner
     public static CamInferenceResult Run(CamInferenceOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var run = ModelStageRun.Open(options, $"classifier checkpoint not found (train it with --tag {options.Tag}, or give --checkpoint)");
+        var run = ModelStageRun.Open(options, options.Checkpoint is null
+            ? $"classifier of --tag {options.Tag} not found (train it with train-classification --tag {options.Tag}, or give --checkpoint)"
+            : "classifier checkpoint not found (--checkpoint)");
         var outputs = run.Outputs(StageName, options.PredictionDir, CamFile.Extension, ShapingSettings(options));
         return new CamInferenceResult(options.ExperimentName, run, PerImageStage.RunWithPrefetch(outputs, () => new Work(options, run), progress, cancel));
     }

@@ -12,7 +12,7 @@ public static class RandomWalkRunner
     public static PerImageResult Run(RandomWalkStageOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var run = ModelStageRun.Open(options, $"AffinityNet checkpoint not found (train it with train-affinitynet --tag {options.ModelName})");
+        var run = ModelStageRun.Open(options, $"AffinityNet model of --model_name {options.ModelName} not found (train it with train-affinitynet --tag {options.ModelName})");
         var cams = new CamFileInput(options.CamFolder, "--cam_dir", CamInferenceRunner.StageName, CamFile.CamName);
         var camFolder = cams.Require(run.Dataset.Ids);
         var settings = new Dictionary<string, string>

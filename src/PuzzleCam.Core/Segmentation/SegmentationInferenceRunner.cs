@@ -25,7 +25,9 @@ public static class SegmentationInferenceRunner
     public static SegmentationInferenceResult Run(SegmentationInferenceOptions options, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var run = ModelStageRun.Open(options, $"segmentation model not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)");
+        var run = ModelStageRun.Open(options, options.Checkpoint is null
+            ? $"segmentation model of --tag {options.Tag} not found (train it with train-segmentation --tag {options.Tag}, or give --checkpoint)"
+            : "segmentation model not found (--checkpoint)");
         var settings = new Dictionary<string, string>
         {
             ["backbone"] = options.Backbone,

@@ -149,10 +149,15 @@ public sealed class CamInferenceRunnerTests(TinyCamSetup setup) : IClassFixture<
     }
 
     [Fact]
-    public void AMissingCheckpointIsNamed()
+    public void AMissingCheckpointIsNamedWithItsFlag()
     {
         var e = Assert.Throws<FileNotFoundException>(() => CamInferenceRunner.Run(Options with { Checkpoint = null }));
         Assert.StartsWith(Path.Combine(experiments, "models", "tiny.pth"), e.Message);
+        Assert.Contains("--tag tiny not found (train it with train-classification --tag tiny", e.Message);
+
+        var given = Path.Combine(experiments, "nowhere.pth");
+        e = Assert.Throws<FileNotFoundException>(() => CamInferenceRunner.Run(Options with { Checkpoint = given }));
+        Assert.Equal($"{given}: classifier checkpoint not found (--checkpoint)", e.Message);
     }
 
     private static void AssertMaxNormalised(ClassMaps maps)

@@ -101,6 +101,7 @@ public sealed class RandomWalkRunnerTests : IDisposable
         // A missing checkpoint is a missing file (as for every model stage), named with the tag that makes it.
         var checkpoint = Assert.Throws<FileNotFoundException>(() => RandomWalkRunner.Run(Options with { ModelName = "none" }));
         Assert.StartsWith(Path.Combine(_tree.Experiments, "models", "none.pth"), checkpoint.Message);
+        Assert.Contains("--model_name none not found", checkpoint.Message);
         Assert.Contains("train-affinitynet --tag none", checkpoint.Message);
 
         var missing = Assert.Throws<BadInputException>(() => RandomWalkRunner.Run(Options with { CamDir = "none" }));
