@@ -85,3 +85,26 @@ internal static class TestTemp
         }
     }
 }
+
+/// <summary>
+/// Temporary folders that a test class removes when each test ends (xunit disposes the class after every test), for
+/// tests that write models: left to the end of the process, they would add up to gigabytes.
+/// </summary>
+internal sealed class TempFolders : IDisposable
+{
+    private readonly List<string> _folders = [];
+
+    /// <summary>A new empty folder under the process's temporary folder, its name starting with <paramref name="prefix"/>.</summary>
+    public string New(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        _folders.Add(folder);
+        return folder;
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders) TestTemp.TryDelete(folder);
+        _folders.Clear();
+    }
+}

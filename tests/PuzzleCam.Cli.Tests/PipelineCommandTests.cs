@@ -2,25 +2,14 @@ namespace PuzzleCam.Cli.Tests;
 
 public sealed class PipelineCommandTests : IDisposable
 {
-    private readonly List<string> _folders = [];
+    private readonly TempFolders _temp = new();
 
-    /// <summary>A new temporary folder, removed when the test ends: each tiny pipeline writes hundreds of megabytes of models.</summary>
-    private string Folder(string prefix)
-    {
-        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
-        _folders.Add(folder);
-        return folder;
-    }
-
-    public void Dispose()
-    {
-        foreach (var folder in _folders.Where(Directory.Exists)) Directory.Delete(folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void MakeSyntheticWritesAVocTreeThatCheckDataAccepts()
     {
-        var root = Path.Combine(Folder("cli"), "syn");
+        var root = Path.Combine(_temp.New("cli"), "syn");
         var made = CliHarness.Run("make-synthetic", "--out", root, "--train", "6", "--val", "3", "--size", "64", "--seed", "3");
         Assert.Equal(0, made.ExitCode);
         Assert.Contains("train_aug 6 images", made.Output);
@@ -46,7 +35,7 @@ public sealed class PipelineCommandTests : IDisposable
     [Fact]
     public void VocPresetWithoutPretrainedWeightsRefusesAtOnceNamingTheFlag()
     {
-        var work = Folder("voc");
+        var work = _temp.New("voc");
         var experiments = Path.Combine(work, "experiments");
         var result = CliHarness.Run("reproduce", "--preset", "voc", "--data_dir", Path.Combine(work, "VOC2012"), "--experiments_dir", experiments);
         Assert.Equal(1, result.ExitCode);
@@ -73,7 +62,7 @@ public sealed class PipelineCommandTests : IDisposable
     [Trait("Category", "Slow")]
     public void ReproduceRunsOnATinySyntheticPreset()
     {
-        var work = Folder("reproduce");
+        var work = _temp.New("reproduce");
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
         string[] args = ["reproduce", "--stages", "all", .. TinyPreset(data, experiments)];
@@ -107,7 +96,7 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(experiments, "reproduce.json")));
 
         // The dataset and experiments folders moved together elsewhere still resume: every record is relative.
-        var moved = Path.Combine(Folder("reproduce-moved"), "work");
+        var moved = Path.Combine(_temp.New("reproduce-moved"), "work");
         Directory.Move(work, moved);
         var there = CliHarness.Run(["reproduce", "--stages", "all",
             .. TinyPreset(Path.Combine(moved, "datasets", "synthetic"), Path.Combine(moved, "experiments"))]);
@@ -127,7 +116,7 @@ public sealed class PipelineCommandTests : IDisposable
     [InlineData("--alpha", "0")]
     public void AblationNamesABadFlagInOneLine(string flag, string value)
     {
-        var work = Folder("ablation-bad");
+        var work = _temp.New("ablation-bad");
         var data = Path.Combine(work, "datasets", "synthetic");
         var result = CliHarness.Run("ablation", "--data_dir", data, "--experiments_dir", Path.Combine(work, "experiments"), flag, value);
         Assert.NotEqual(0, result.ExitCode);
@@ -149,7 +138,7 @@ public sealed class PipelineCommandTests : IDisposable
     [Trait("Category", "Slow")]
     public void AblationReusesReproducesClassifiersOnATinySyntheticPreset()
     {
-        var work = Folder("ablation");
+        var work = _temp.New("ablation");
         var data = Path.Combine(work, "datasets", "synthetic");
         var experiments = Path.Combine(work, "experiments");
         var tiny = TinyPreset(data, experiments);

@@ -8,8 +8,12 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Core.Tests.Classification;
 
 [Trait("Category", "Slow")]
-public class ClassifierTrainerTests
+public sealed class ClassifierTrainerTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private static readonly Lazy<string> Data = new(() =>
     {
         var root = Path.Combine(Directory.CreateTempSubdirectory("trainer").FullName, "synthetic");
@@ -37,7 +41,7 @@ public class ClassifierTrainerTests
     [Fact]
     public void InterruptedRunResumesToTheSameWeights()
     {
-        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var experiments = _temp.New("experiments");
         // Both stop one step before the end, where the resume weights are still kept, to compare them.
         var straight = Trainer.Run(Options(experiments, "straight") with { MaxIterations = 3 });
         Assert.Equal(3, straight.Iterations);
@@ -59,7 +63,7 @@ public class ClassifierTrainerTests
     [Fact]
     public void ResumingWithOtherOptionsIsRefused()
     {
-        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var experiments = _temp.New("experiments");
         Trainer.Run(Options(experiments, "x") with { MaxIterations = 1 });
         var e = Assert.ThrowsAny<BadInputException>(() => Trainer.Run(Options(experiments, "x") with { LearningRate = 0.5 }));
         Assert.Contains("other options", e.Message);
@@ -68,7 +72,7 @@ public class ClassifierTrainerTests
     [Fact]
     public void BaselineTrainsAndSavesItsBestModel()
     {
-        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var experiments = _temp.New("experiments");
         var result = Trainer.Run(Options(experiments, "base") with { Puzzle = false });
         Assert.InRange(result.BestMiou, 0, 100);
         using var model = Classifier.Create("resnet18", NormMode.Fix);

@@ -8,8 +8,12 @@ using static TorchSharp.torch;
 namespace PuzzleCam.Core.Tests.Segmentation;
 
 [Trait("Category", "Slow")]
-public class SegmentationTrainerTests
+public sealed class SegmentationTrainerTests : IDisposable
 {
+    private readonly TempFolders _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
     private static readonly Lazy<string> Data = new(() =>
     {
         var root = Path.Combine(Directory.CreateTempSubdirectory("seg-trainer").FullName, "synthetic");
@@ -36,7 +40,7 @@ public class SegmentationTrainerTests
     [Fact]
     public void InterruptedRunResumesToTheSameWeights()
     {
-        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var experiments = _temp.New("experiments");
         // Both stop one step before the end, where the resume weights are still kept, to compare them.
         var straight = Trainer.Run(Options(experiments, "straight") with { MaxIterations = 3 });
         Assert.Equal(3, straight.Iterations);
@@ -61,7 +65,7 @@ public class SegmentationTrainerTests
     [Fact]
     public void WithoutSelectionTheLastEpochIsKept()
     {
-        var experiments = Directory.CreateTempSubdirectory("experiments").FullName;
+        var experiments = _temp.New("experiments");
         var result = Trainer.Run(Options(experiments, "last") with { Selection = CheckpointSelection.None, MaxEpoch = 1, MaxIterations = 1 });
         Assert.Equal(-1, result.BestMiou);
         var kept = TorchCheckpoint.Read(result.ModelPath);
