@@ -115,6 +115,13 @@ public static class Trainer
                 }
             }
         }
+        // A run that finished before finished states were recorded still holds its resume weights, restored above: its
+        // model is saved when it is missing (the last weights, for a stage without validation), then the run finishes.
+        if (start == maxIteration && !run.IsFinished)
+        {
+            if (validation is null && !File.Exists(run.ModelPath)) run.SaveModel(model);
+            if (File.Exists(run.ModelPath)) run.Finish(iteration, last);
+        }
         return new TrainingResult(stage.Options.Tag, run.ModelPath, run.BestMiou, run.BestThreshold, iteration, last, clock.Elapsed);
     }
 

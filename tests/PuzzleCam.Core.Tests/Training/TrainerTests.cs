@@ -184,6 +184,30 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ARunFinishedBeforeFinishedStatesWereRecordedLosesItsResumeWeightsAtItsNextRun()
+    {
+        // Such a run: a state at the last iteration, not marked finished, beside the weights and optimizer state.
+        var o = Options("older") with { MaxIterations = 6 };
+        Trainer.Run(new TinyStage(o));
+        var dir = o.Layout.ResumeDir(o.Tag);
+        File.Move(Path.Combine(dir, "model-6.pth"), Path.Combine(dir, "model-9.pth"));
+        File.Move(Path.Combine(dir, "optimizer-6.pth"), Path.Combine(dir, "optimizer-9.pth"));
+        var statePath = Path.Combine(dir, "state.json");
+        var state = JsonNode.Parse(File.ReadAllText(statePath))!.AsObject();
+        state["Iteration"] = 9;
+        state.Remove("Finished");
+        File.WriteAllText(statePath, state.ToJsonString());
+        var last = TorchCheckpoint.Read(Path.Combine(dir, "model-9.pth"));
+        File.Delete(o.Layout.Model(o.Tag));
+
+        Assert.Equal(9, Trainer.Run(new TinyStage(o with { MaxIterations = null })).Iterations);
+        Assert.Equal(["state.json"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).ToArray());
+        Assert.True(JsonNode.Parse(File.ReadAllText(statePath))!["Finished"]!.GetValue<bool>());
+        var kept = TorchCheckpoint.Read(o.Layout.Model(o.Tag));
+        foreach (var (key, value) in last) Assert.True(value.equal(kept[key]).all().item<bool>(), $"{key}: the kept model is not the last weights");
+    }
+
+    [Fact]
     public void AFinishedRunWhoseModelIsGoneSaysHowToTrainItAgain()
     {
         var o = Options("gone");
