@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using PuzzleCam.IO;
 
 namespace PuzzleCam.Tests;
 
@@ -14,27 +15,18 @@ internal static class TestTemp
 {
     private const string Prefix = "puzzlecam-tests-";
 
-    /// <summary>This process's temporary folder.</summary>
-    public static string Root { get; private set; } = "";
-
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "the folder must be TMPDIR before any test asks for a temporary path")]
     internal static void Redirect()
     {
-        // A second test assembly in the same process (none today) would find the folder already made.
-        if (Environment.GetEnvironmentVariable("TMPDIR") is { } current && Path.GetFileName(current.TrimEnd('/')).StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            Root = current;
-            return;
-        }
         var parent = Path.GetTempPath();
         foreach (var stale in Directory.EnumerateDirectories(parent, Prefix + "*"))
-            if (int.TryParse(Path.GetFileName(stale)[Prefix.Length..], out var pid) && !IsRunning(pid))
+            if (int.TryParse(Path.GetFileName(stale)[Prefix.Length..], out var pid) && !AtomicFile.IsAlive(pid))
                 TryDelete(stale);
-        Root = Path.Combine(parent, Prefix + Environment.ProcessId);
-        Directory.CreateDirectory(Root);
-        Environment.SetEnvironmentVariable("TMPDIR", Root);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveAfterExit(Root);
+        var root = Path.Combine(parent, Prefix + Environment.ProcessId);
+        Directory.CreateDirectory(root);
+        Environment.SetEnvironmentVariable("TMPDIR", root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveAfterExit(root);
     }
 
     /// <summary>
@@ -65,23 +57,6 @@ internal static class TestTemp
         }
         catch (UnauthorizedAccessException)
         {
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 }

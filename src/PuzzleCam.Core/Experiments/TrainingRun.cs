@@ -48,23 +48,17 @@ public sealed class TrainingRun : IDisposable
             state = ReadState(statePath, ResumeDir);
             if (!SameOptions(state.Options, fingerprint))
                 throw new OutputFolderConflictException(ResumeDir, $"experiment '{tag}' was started with other options; use another --tag or delete {ResumeDir} to start over");
+            if (state.Finished && !File.Exists(ModelPath))
+                throw new InvalidDataFileException(ModelPath,
+                    $"missing: run '{tag}' finished at iteration {state.Iteration} and kept only this model; delete {ResumeDir} to train it again");
         }
         catch
         {
             _lock.Dispose();
             throw;
         }
-        if (state.Finished)
-        {
-            if (!File.Exists(ModelPath))
-            {
-                _lock.Dispose();
-                throw new InvalidDataFileException(ModelPath,
-                    $"missing: run '{tag}' finished at iteration {state.Iteration} and kept only this model; delete {ResumeDir} to train it again");
-            }
-            // A run killed between writing its finished state and removing its resume files left them behind.
-            RemoveAllBut(statePath);
-        }
+        // A run killed between writing its finished state and removing its resume files left them behind.
+        if (state.Finished) RemoveAllBut(statePath);
         _resumeTextLength = state.TextLogLength;
         StartIteration = state.Iteration;
         BestMiou = state.BestMiou;

@@ -87,14 +87,9 @@ public class TrainerTests
 
     private static TinyOptions Options(string tag) => new() { Tag = tag, ExperimentsDir = Directory.CreateTempSubdirectory("trainer").FullName, NumWorkers = 2, BatchSize = 4 };
 
-    /// <summary>Asserts that two checkpoints hold the same weights (their files differ in the name stored inside).</summary>
-    private static void SameWeights(string expected, string actual)
-    {
-        var a = TorchCheckpoint.Read(expected);
-        var b = TorchCheckpoint.Read(actual);
-        Assert.Equal(a.Keys.Order(), b.Keys.Order());
-        foreach (var (key, value) in a) Assert.True(value.equal(b[key]).all().item<bool>(), $"{key} differs");
-    }
+    /// <summary>The files of the run's resume folder but its lock.</summary>
+    private static string[] ResumeFiles(TinyOptions o) =>
+        Directory.GetFiles(o.Layout.ResumeDir(o.Tag)).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).ToArray();
 
     private static string CheckpointPath(TinyOptions o, long iteration) => Path.Combine(o.Layout.ResumeDir(o.Tag), $"model-{iteration}.pth");
 
@@ -109,7 +104,7 @@ public class TrainerTests
         Assert.Equal(4, Trainer.Run(new TinyStage(resumed with { MaxIterations = 4 })).Iterations);
         Assert.Equal(9, Trainer.Run(new TinyStage(resumed)).Iterations);
 
-        SameWeights(straight.Layout.Model(straight.Tag), resumed.Layout.Model(resumed.Tag));
+        Weights.AssertSame(straight.Layout.Model(straight.Tag), resumed.Layout.Model(resumed.Tag));
         Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), Entries(resumed, "train").Select(e => e!["iteration"]!.GetValue<long>()));
         Assert.Contains("resuming at iteration 4 of 9", File.ReadAllText(resumed.Layout.TextLog(resumed.Tag)));
     }
@@ -139,7 +134,7 @@ public class TrainerTests
         Assert.Contains("[i] stopped at iteration 5; a rerun resumes here", File.ReadAllText(o.Layout.TextLog(o.Tag)));
 
         Assert.Equal(9, Trainer.Run(new TinyStage(o)).Iterations);
-        SameWeights(straight.Layout.Model(straight.Tag), o.Layout.Model(o.Tag));
+        Weights.AssertSame(straight.Layout.Model(straight.Tag), o.Layout.Model(o.Tag));
     }
 
     [Fact]
@@ -153,7 +148,7 @@ public class TrainerTests
 
         var sixth = Options("sixth") with { MaxIterations = 6 };
         Trainer.Run(new TinyStage(sixth));
-        SameWeights(CheckpointPath(sixth, 6), outcome.ModelPath);
+        Weights.AssertSame(CheckpointPath(sixth, 6), outcome.ModelPath);
     }
 
     [Fact]
@@ -162,7 +157,7 @@ public class TrainerTests
         var o = Options("last") with { MaxIterations = 7 };
         var outcome = Trainer.Run(new TinyStage(o));
         Assert.Equal(-1, outcome.BestMiou);
-        SameWeights(CheckpointPath(o, 7), outcome.ModelPath);
+        Weights.AssertSame(CheckpointPath(o, 7), outcome.ModelPath);
         Assert.True(double.IsFinite(outcome.LastLoss));
     }
 
@@ -171,7 +166,7 @@ public class TrainerTests
     {
         var o = Options("finished");
         var first = Trainer.Run(new TinyStage(o, new ListedScores(10, 30, 20)));
-        Assert.Equal(["state.json"], Directory.GetFiles(o.Layout.ResumeDir(o.Tag)).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).ToArray());
+        Assert.Equal(["state.json"], ResumeFiles(o));
         var state = JsonNode.Parse(File.ReadAllText(Path.Combine(o.Layout.ResumeDir(o.Tag), "state.json")))!;
         Assert.True(state["Finished"]!.GetValue<bool>());
 
@@ -197,14 +192,14 @@ public class TrainerTests
         state["Iteration"] = 9;
         state.Remove("Finished");
         File.WriteAllText(statePath, state.ToJsonString());
-        var last = TorchCheckpoint.Read(Path.Combine(dir, "model-9.pth"));
+        var last = Path.Combine(o.ExperimentsDir, "last.pth");
+        File.Copy(Path.Combine(dir, "model-9.pth"), last);
         File.Delete(o.Layout.Model(o.Tag));
 
         Assert.Equal(9, Trainer.Run(new TinyStage(o with { MaxIterations = null })).Iterations);
-        Assert.Equal(["state.json"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Where(n => !n.StartsWith('.')).ToArray());
+        Assert.Equal(["state.json"], ResumeFiles(o));
         Assert.True(JsonNode.Parse(File.ReadAllText(statePath))!["Finished"]!.GetValue<bool>());
-        var kept = TorchCheckpoint.Read(o.Layout.Model(o.Tag));
-        foreach (var (key, value) in last) Assert.True(value.equal(kept[key]).all().item<bool>(), $"{key}: the kept model is not the last weights");
+        Weights.AssertSame(last, o.Layout.Model(o.Tag), "differs: the kept model is not the last weights");
     }
 
     [Fact]
