@@ -42,15 +42,7 @@ public sealed class SegmentationTrainerTests : IDisposable
     public void InterruptedRunResumesToTheSameWeights()
     {
         var experiments = _temp.New("experiments");
-        // Both stop one step before the end, where the resume weights are still kept, to compare them.
-        var straight = Trainer.Run(Options(experiments, "straight") with { MaxIterations = 3 });
-        Assert.Equal(3, straight.Iterations);
-        Trainer.Run(Options(experiments, "resumed") with { MaxIterations = 1 });
-        var resumed = Trainer.Run(Options(experiments, "resumed") with { MaxIterations = 3 });
-        Assert.Equal(3, resumed.Iterations);
-
-        Weights.AssertSame(Path.Combine(experiments, "checkpoints", "straight", "model-3.pth"),
-            Path.Combine(experiments, "checkpoints", "resumed", "model-3.pth"), "differs after resuming");
+        var straight = Weights.AssertAResumedRunEndsAsAStraightOne(tag => Options(experiments, tag));
 
         var log = JsonNode.Parse(File.ReadAllText(Path.Combine(experiments, "data", "resumed.json")))!;
         Assert.Equal([1L, 2L, 3L], log["train"]!.AsArray().Select(e => e!["iteration"]!.GetValue<long>()));
